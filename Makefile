@@ -1,0 +1,35 @@
+# Each target sets up .venv from nothing when it is missing, so a fresh clone needs only `make demo`
+# or `make test`. durable-rules compiles from source: gcc and the Python headers must be present.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint bench docs serve clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
+
+test: $(STAMP)
+	$(BIN)/ruff check contract tests scripts
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+docs: $(STAMP)
+	$(BIN)/contract docs build
+
+serve: docs
+	$(BIN)/mkdocs serve
+
+clean:
+	rm -rf $(VENV) site out .pytest_cache .hypothesis
