@@ -1,0 +1,372 @@
+"""The spec schema: the one definition of versions, terms, values and citations.
+
+Loader, compiler, evaluator, diff, templates and docs all read these models. They are strict:
+unknown keys, missing citations, bad dates and unknown units are errors.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+TERM_ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
+"""Term ids are dotted, lower case, and stable across versions: `payment.core_pcn_funding`."""
+
+
+class Strict(BaseModel):
+    # strict=False on purpose: YAML gives dates and decimals as text; pydantic parses them once,
+    # strictly by type (a date field refuses "15 May"), and unknown keys are refused.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Confidence(StrEnum):
+    official = "official"
+    """Read in NHS England, DHSC, Parliament or legislation text (or a faithful copy of it)."""
+    secondary = "secondary"
+    """From trade press, LMC or commentary summarising an official document we could not read."""
+    derived = "derived"
+    """Our own arithmetic or inference from published figures; the caveat says how."""
+
+
+class Citation(Strict):
+    title: str
+    """Document title and publisher, e.g. 'NHS England, Network Contract DES Guidance 2019/20'."""
+    locator: str | None = None
+    """Clause, section, annex or page."""
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    confidence: Confidence
+    caveat: str | None = None
+    """Why the figure is doubtful (carried from the fact sheet's warnings)."""
+
+    @model_validator(mode="after")
+    def _caveat_for_non_official(self) -> Citation:
+        if self.confidence is not Confidence.official and not self.caveat:
+            raise ValueError(f"a {self.confidence.value} citation needs a caveat saying why it is not official")
+        return self
+
+
+Citations = Annotated[list[Citation], Field(min_length=1)]
+
+
+class Status(StrEnum):
+    in_force = "in_force"
+    superseded = "superseded"
+    draft = "draft"
+    proposal = "proposal"
+
+
+class Period(Strict):
+    start: date
+    end: date
+    """Inclusive."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Unit(StrEnum):
+    gbp = "gbp"
+    patients = "patients"
+    minutes = "minutes"
+    hours = "hours"
+    days = "days"
+    percent = "percent"
+    ratio = "ratio"
+    count = "count"
+    points = "points"
+    wte = "wte"
+    date = "date"
+    flag = "flag"
+
+
+class Per(StrEnum):
+    """What a rate is per (the basis), so that '£1.50' always says 'per registered patient'."""
+
+    registered_patient = "registered_patient"
+    weighted_patient = "weighted_patient"
+    adjusted_patient = "adjusted_patient"
+    bed = "bed"
+    wte = "wte"
+    point = "point"
+    network = "network"
+    practice = "practice"
+    patients_1000 = "1000_patients"
+
+
+class RatePeriod(StrEnum):
+    year = "year"
+    month = "month"
+    week = "week"
+    day = "day"
+    period = "period"
+    """The rate is for the whole accrual period of the entitlement (e.g. July 2019 – March 2020)."""
+
+
+Scalar = Decimal | date | bool | str
+
+
+class DatedValue(Strict):
+    """A value from the date it takes effect; the next value (if any) ends it."""
+
+    effective: date
+    value: Scalar
+    decided: date | None = None
+    """When the value was decided or published, if not the effective date (a backdated uplift)."""
+    citations: Citations
+    note: str | None = None
+
+
+class TermKind(StrEnum):
+    parameter = "parameter"
+    obligation = "obligation"
+    entitlement = "entitlement"
+    sanction = "sanction"
+
+
+class EntityLevel(StrEnum):
+    practice = "practice"
+    network = "network"
+    commissioner = "commissioner"
+    national = "national"
+
+
+class TermBase(Strict):
+    id: Annotated[str, Field(pattern=TERM_ID)]
+    title: str
+    summary: str
+    """Our own words: what the clause asks or gives."""
+    citations: Citations
+    in_effect: Period | None = None
+    """When the term itself applies, if narrower than the version (e.g. from the September amendment)."""
+    service: str
+    """The heading it is grouped under (registration, extended hours, additional roles, ...)."""
+    notes: list[str] = Field(default_factory=list)
+
+
+class Parameter(TermBase):
+    """A number (or date) the other terms use: a dated constant, or a formula over the facts."""
+
+    kind: Literal["parameter"]
+    unit: Unit
+    per: Per | None = None
+    period: RatePeriod | None = None
+    level: EntityLevel = EntityLevel.national
+    """`national` for constants; `practice` or `network` for formulas over an entity's facts."""
+    values: list[DatedValue] = Field(default_factory=list)
+    formula: str | None = None
+    """An expression (see contract.expressions); the result is computed exactly, in Python."""
+    rounding: Annotated[str | None, Field(pattern=r"^(penny|whole|quarter_hour_minutes)$")] = None
+
+    @model_validator(mode="after")
+    def _values_or_formula(self) -> Parameter:
+        if bool(self.values) == bool(self.formula):
+            raise ValueError("a parameter has either `values` or a `formula`, not both and not neither")
+        if self.values:
+            days = [v.effective for v in self.values]
+            if days != sorted(days) or len(set(days)) != len(days):
+                raise ValueError("values must be in order of their effective dates, one value per date")
+        if self.formula and self.level is EntityLevel.national:
+            raise ValueError("a formula parameter needs the level (practice or network) whose facts it reads")
+        return self
+
+
+class Obligation(TermBase):
+    kind: Literal["obligation"]
+    level: EntityLevel
+    who: str
+    """Who must do it, in words (member practices, the network, the commissioner)."""
+    requirement: str
+    """A condition (see contract.expressions) that is true when the obligation is met."""
+    applies_when: str | None = None
+    due: str | None = None
+    """A date literal (YYYY-MM-DD) or the id of a date parameter: before it the obligation is not yet due."""
+    frequency: str | None = None
+    """How often, in words (weekly, at least fortnightly, once)."""
+    funds: list[str] = Field(default_factory=list)
+    """Entitlements a commissioner may withhold or defer while this obligation is not met."""
+    funded_by: list[str] = Field(default_factory=list)
+    """Entitlements that pay for this work (empty means the obligation carries no funding)."""
+    workload: str | None = None
+    """The work it asks for, in words, with an estimate where a source gives one."""
+
+
+class ScheduleKind(StrEnum):
+    monthly = "monthly"
+    annual = "annual"
+    on_claim = "on_claim"
+
+
+class Schedule(Strict):
+    kind: ScheduleKind
+    first_payment: date | None = None
+    """When the first payment is made; months accrued before it are paid with it (backdating)."""
+    description: str
+
+
+class Method(StrEnum):
+    rate_times_basis = "rate_times_basis"
+    """amount = rate × basis, pro rata to the months of the accrual period the rate covers."""
+    staff_reimbursement = "staff_reimbursement"
+    """Additional roles: each post reimbursed at a percentage of actual cost, up to a maximum."""
+
+
+class Entitlement(TermBase):
+    kind: Literal["entitlement"]
+    level: EntityLevel
+    payer: str
+    payee: str
+    method: Method = Method.rate_times_basis
+    rate: str | None = None
+    """Id of the rate parameter (for rate_times_basis)."""
+    basis: str | None = None
+    """The fact or formula parameter the rate multiplies (registered_list, weighted_list...)."""
+    eligible_when: str | None = None
+    accrual: Period
+    """The months the money accrues for in this version."""
+    schedule: Schedule
+    roles: str | None = None
+    """For staff_reimbursement: id of the roles table term."""
+
+    @model_validator(mode="after")
+    def _method_fields(self) -> Entitlement:
+        if self.method is Method.rate_times_basis and not (self.rate and self.basis):
+            raise ValueError("rate_times_basis needs `rate` and `basis`")
+        if self.method is Method.staff_reimbursement and not self.roles:
+            raise ValueError("staff_reimbursement needs `roles`")
+        return self
+
+
+class SanctionStep(Strict):
+    state: Annotated[str, Field(pattern=r"^[a-z_]+$")]
+    title: str
+    summary: str
+    cure_days: int | None = None
+    """Minimum days allowed to remedy before the next step may be taken."""
+    money: Annotated[str | None, Field(pattern=r"^(withheld|deferred|released|none)$")] = None
+    citations: Citations
+
+
+class Sanction(TermBase):
+    kind: Literal["sanction"]
+    level: EntityLevel
+    applies_to: list[str] = Field(default_factory=list)
+    """Obligations whose breach starts this ladder (empty: every obligation of the version)."""
+    steps: Annotated[list[SanctionStep], Field(min_length=1)]
+
+
+class RoleLimit(Strict):
+    """One additional role: what share of cost is reimbursed, up to what maximum."""
+
+    role: Annotated[str, Field(pattern=r"^[a-z_]+$")]
+    title: str
+    reimbursed_percent: Decimal
+    max_per_wte_year: Decimal | None = None
+    """Maximum reimbursable per whole-time equivalent per year (already the reimbursed share)."""
+    available_from: date
+    citations: Citations
+
+
+class RolesTable(TermBase):
+    """The additional roles a version reimburses: a parameter table, cited row by row."""
+
+    kind: Literal["roles"]
+    roles: Annotated[list[RoleLimit], Field(min_length=1)]
+    posts_per_role: str | None = None
+    """Id of a network formula parameter: how many posts of each role are reimbursed."""
+    requires_additional: bool = True
+
+
+Term = Annotated[Parameter | Obligation | Entitlement | Sanction | RolesTable, Field(discriminator="kind")]
+
+
+class SpecFile(Strict):
+    """One YAML file of terms inside a version folder."""
+
+    terms: list[Term]
+
+
+class OverlayOp(StrEnum):
+    add = "add"
+    remove = "remove"
+    replace = "replace"
+    set_values = "set_values"
+
+
+class OverlayChange(Strict):
+    op: OverlayOp
+    id: Annotated[str, Field(pattern=TERM_ID)]
+    term: Term | None = None
+    values: list[DatedValue] | None = None
+    reason: str
+    """Why the overlay makes this change, in our words."""
+    citations: Citations
+
+    @model_validator(mode="after")
+    def _payload(self) -> OverlayChange:
+        needs_term = self.op in (OverlayOp.add, OverlayOp.replace)
+        if needs_term != (self.term is not None):
+            raise ValueError(f"op {self.op.value} {'needs' if needs_term else 'takes no'} `term`")
+        if (self.op is OverlayOp.set_values) != (self.values is not None):
+            raise ValueError("`values` goes with op set_values only")
+        if self.term is not None and self.term.id != self.id:
+            raise ValueError(f"change id {self.id!r} differs from its term's id {self.term.id!r}")
+        return self
+
+
+class VersionMeta(Strict):
+    """``version.yaml`` of a version folder."""
+
+    id: Annotated[str, Field(pattern=r"^\d{4}-\d{2}(-[a-z]+)?$")]
+    title: str
+    status: Status
+    in_force: Period
+    """The contract year (or the planned year, for a draft or a proposal)."""
+    published: date
+    base: str | None = None
+    """For an overlay: the version it changes."""
+    summary: str
+    sources: Citations
+    changes: list[OverlayChange] = Field(default_factory=list)
+
+    @field_validator("changes")
+    @classmethod
+    def _unique_change_ids(cls, changes: list[OverlayChange]) -> list[OverlayChange]:
+        seen: set[tuple[str, str]] = set()
+        for change in changes:
+            key = (change.op.value, change.id)
+            if key in seen:
+                raise ValueError(f"two {change.op.value} changes for {change.id}")
+            seen.add(key)
+        return changes
+
+    @model_validator(mode="after")
+    def _overlay_shape(self) -> VersionMeta:
+        if self.changes and not self.base:
+            raise ValueError("`changes` need a `base` version to change")
+        return self
+
+
+class Version(Strict):
+    """A materialised version: its metadata and every term, keyed by id, in file order."""
+
+    meta: VersionMeta
+    terms: dict[str, Term]
+    files: dict[str, str]
+    """term id -> the spec file (relative to the version folder) it came from."""
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def of_kind(self, kind: str) -> list[Term]:
+        return [t for t in self.terms.values() if t.kind == kind]
