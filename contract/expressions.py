@@ -380,6 +380,8 @@ def describe_value(value: Value) -> str:
         return "yes" if value else "no"
     if isinstance(value, date):
         return f"{value.day} {value:%B %Y}"
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, Decimal):
         if value == value.to_integral_value() and abs(value) >= 1000:
             return f"{int(value):,}"

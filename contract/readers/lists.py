@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from contract.facts import FieldDef, InputError, Population, Practice, Provenance, coerce
 from contract.readers.common import check_code, header_index, report
@@ -34,6 +35,14 @@ QOF_COLUMNS = ("PRACTICE_CODE", "GROUP_CODE", "REGISTER", "PATIENT_LIST_TYPE", "
 GP_REG_COLUMNS = ("CCG_CODE", "CODE", "SEX", "AGE", "NUMBER_OF_PATIENTS")
 
 KEPT = "values kept from an earlier file"
+
+
+class _CsvRows(Protocol):
+    """What the readers use of a ``csv.reader``: its rows and the line it has reached."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
 
 
 def read_lists(path: Path, population: Population, catalogue: dict[str, FieldDef]) -> FileSummary:
@@ -84,11 +93,11 @@ class _Reader:
 
     # --- shared steps ------------------------------------------------------------------------------
 
-    def _rows(self, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    def _rows(self, reader: _CsvRows) -> Iterator[tuple[int, list[str]]]:
         """Data rows with their line number (header = 1); short or long rows are reported."""
         for row in reader:
             self.summary.rows += 1
-            line = reader.line_num  # type: ignore[attr-defined]
+            line = reader.line_num
             if len(row) != self.width:
                 self._issue(line, None, f"has {len(row)} cells; the header has {self.width}")
                 self.summary.leave_out("malformed row")
@@ -175,7 +184,7 @@ class _Reader:
             self.register_fields[group] = self.catalogue.get(name)
         return self.register_fields[group]
 
-    def qof(self, reader: Iterator[list[str]]) -> FileSummary:
+    def qof(self, reader: _CsvRows) -> FileSummary:
         i = self.index
         code_i, group_i, register_i = i["PRACTICE_CODE"], i["GROUP_CODE"], i["REGISTER"]
         type_i, size_i = i["PATIENT_LIST_TYPE"], i["PATIENT_LIST_SIZE"]
@@ -197,7 +206,7 @@ class _Reader:
             self.summary.used += 1
         return self._finish()
 
-    def gp_reg(self, reader: Iterator[list[str]]) -> FileSummary:
+    def gp_reg(self, reader: _CsvRows) -> FileSummary:
         i = self.index
         code_i, ccg_i, sex_i, age_i, size_i = i["CODE"], i["CCG_CODE"], i["SEX"], i["AGE"], i["NUMBER_OF_PATIENTS"]
         for line, row in self._rows(reader):
