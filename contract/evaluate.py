@@ -78,6 +78,12 @@ def national_values(version: Version, as_of: date) -> tuple[dict[str, object], d
             if found is not None:
                 values[term.id] = _typed(term, found.value)
                 used[term.id] = found
+    for param in formula_order(version):
+        if param.level is EntityLevel.national:
+            try:
+                values[param.id] = evaluate_formula(parse_formula(param.formula or ""), values)  # type: ignore[arg-type]
+            except Missing:
+                continue
     return values, used
 
 
@@ -344,8 +350,13 @@ class _Findings:
                                      names, missing=missing)
         if term.method is Method.staff_reimbursement:
             computed = self._staff_amount(ctx, term)
-        else:
+        elif term.method is Method.rate_times_basis:
             computed = self._rate_amount(ctx, term)
+        else:
+            # Indicator-based methods (QOF, IIF and the like) live in their own module.
+            from contract import indicators
+
+            computed = indicators.compute(self, ctx, term)
         if isinstance(computed, Finding):
             return computed
         total, exact_months, explanation = computed

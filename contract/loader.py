@@ -147,7 +147,14 @@ def load_version(version_id: str, root: Path = SPECS_ROOT) -> Version:
 
 @cache
 def catalogue(root: Path = SPECS_ROOT) -> dict[str, FieldDef]:
-    return load_field_catalogue(root / "fields.yaml")
+    """The input fields: `specs/fields.yaml` plus every `specs/fields/*.yaml` (one file per area)."""
+    merged: dict[str, FieldDef] = {}
+    for path in [root / "fields.yaml", *sorted((root / "fields").glob("*.yaml"))]:
+        for name, field in load_field_catalogue(path).items():
+            if name in merged:
+                raise SpecError(path, name, "field already defined in another fields file")
+            merged[name] = field
+    return merged
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,6 +320,13 @@ def _check_levels(version: Version, fields: dict[str, FieldDef], folder: Path) -
     may read practice fields only."""
     for term in version.terms.values():
         level = getattr(term, "level", None)
+        if isinstance(term, Parameter) and term.formula and level is EntityLevel.national:
+            for name in refs(parse_formula(term.formula)):
+                other = version.terms.get(name)
+                if not (isinstance(other, Parameter) and other.level is EntityLevel.national):
+                    raise SpecError(folder / version.files[term.id], f"{term.id}.formula",
+                                    f"a national formula reads only national parameters; {name} is not one")
+            continue
         if level not in (EntityLevel.practice, EntityLevel.network):
             continue
         names: set[str] = set()

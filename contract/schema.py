@@ -161,7 +161,8 @@ class Parameter(TermBase):
     per: Per | None = None
     period: RatePeriod | None = None
     level: EntityLevel = EntityLevel.national
-    """`national` for constants; `practice` or `network` for formulas over an entity's facts."""
+    """`national` for constants and for formulas over other national parameters only; `practice` or
+    `network` for formulas over an entity's facts."""
     values: list[DatedValue] = Field(default_factory=list)
     formula: str | None = None
     """An expression (see contract.expressions); the result is computed exactly, in Python."""
@@ -175,8 +176,6 @@ class Parameter(TermBase):
             days = [v.effective for v in self.values]
             if days != sorted(days) or len(set(days)) != len(days):
                 raise ValueError("values must be in order of their effective dates, one value per date")
-        if self.formula and self.level is EntityLevel.national:
-            raise ValueError("a formula parameter needs the level (practice or network) whose facts it reads")
         return self
 
 

@@ -26,15 +26,15 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip() == "")
 
 
-def report(population: Population, summary: FileSummary, row: int | None, field: str | None, message: str) -> None:
+def report(
+    population: Population, summary: FileSummary, row: int | None, field: str | None, message: str
+) -> None:
     """Record an issue against the file being read."""
     population.issues.append(InputIssue(file=summary.file, row=row, field=field, message=message))
     summary.issues += 1
 
 
-def header_index(
-    header: Sequence[object], required: Iterable[str], file: str, where: str
-) -> dict[str, int]:
+def header_index(header: Sequence[object], required: Iterable[str], file: str, where: str) -> dict[str, int]:
     """Column positions by header name; a missing required header is an InputError.
 
     ``where`` is the sheet (or "header") so the message says where the header was looked for."""

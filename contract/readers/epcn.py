@@ -31,7 +31,11 @@ PARTNER_SHEET = "PCN Core Partner Details"
 
 PCN_CODE, PCN_NAME, PCN_CCG = "PCN Code", "PCN Name", "Current Clinical Commissioning Group Code"
 PCN_CLOSE = "Close Date"
-PARTNER_CODE, PARTNER_NAME, PARTNER_CCG = "Partner Organisation Code", "Partner Name", "Practice Parent CCG Code"
+PARTNER_CODE, PARTNER_NAME, PARTNER_CCG = (
+    "Partner Organisation Code",
+    "Partner Name",
+    "Practice Parent CCG Code",
+)
 PARTNER_PCN, PARTNER_END = "PCN Code", "Practice to PCN Relationship End Date"
 
 Row = tuple[object, ...]
@@ -55,12 +59,16 @@ def read_epcn(path: Path, population: Population) -> list[FileSummary]:
     return sheets
 
 
-def _sheet(workbook: Workbook, file: str, name: str, required: tuple[str, ...]) -> tuple[dict[str, int], Iterator]:
+def _sheet(
+    workbook: Workbook, file: str, name: str, required: tuple[str, ...]
+) -> tuple[dict[str, int], Iterator]:
     """The column index of a sheet's header row and an iterator over (row number, values) after it.
 
     The header is the first non-blank row; row numbers are the spreadsheet's own (1-based)."""
     if name not in workbook.sheetnames:
-        raise InputError(file, None, None, f"sheet {name!r} not found (sheets: {', '.join(workbook.sheetnames)})")
+        raise InputError(
+            file, None, None, f"sheet {name!r} not found (sheets: {', '.join(workbook.sheetnames)})"
+        )
     rows = enumerate(workbook[name].iter_rows(values_only=True), start=1)
     for _number, header in rows:
         if not all(is_blank(c) for c in header):
@@ -122,7 +130,9 @@ def _commissioner(
 
 def _read_partners(workbook: Workbook, file: str, population: Population) -> FileSummary:
     summary = FileSummary(file=file, sheet=PARTNER_SHEET, format=FORMAT)
-    index, rows = _sheet(workbook, file, PARTNER_SHEET, (PARTNER_CODE, PARTNER_NAME, PARTNER_CCG, PARTNER_PCN))
+    index, rows = _sheet(
+        workbook, file, PARTNER_SHEET, (PARTNER_CODE, PARTNER_NAME, PARTNER_CCG, PARTNER_PCN)
+    )
     first_row: dict[str, int] = {}
     for number, row in rows:
         summary.rows += 1
@@ -164,13 +174,23 @@ def _add_partner(
         return "no valid network code"
     network = population.networks.get(pcn_code)
     if network is None:
-        report(population, summary, number, PARTNER_PCN,
-               f"practice {code}'s network {pcn_code} is not a current network on sheet {NETWORK_SHEET!r}")
+        report(
+            population,
+            summary,
+            number,
+            PARTNER_PCN,
+            f"practice {code}'s network {pcn_code} is not a current network on sheet {NETWORK_SHEET!r}",
+        )
         return "network not on PCN Details"
     if code in population.practices:
         where = f" (row {first_row[code]})" if code in first_row else ""
-        report(population, summary, number, PARTNER_CODE,
-               f"practice {code} is already a member of {population.practices[code].pcn_code}{where}")
+        report(
+            population,
+            summary,
+            number,
+            PARTNER_CODE,
+            f"practice {code} is already a member of {population.practices[code].pcn_code}{where}",
+        )
         return "practice listed twice"
     first_row[code] = number
     population.practices[code] = Practice(

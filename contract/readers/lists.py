@@ -57,9 +57,14 @@ def read_lists(path: Path, population: Population, catalogue: dict[str, FieldDef
             elif set(GP_REG_COLUMNS) <= set(header):
                 summary = _Reader(file, GP_REG, header, population, catalogue).gp_reg(reader)
             else:
-                raise InputError(file, 1, None, "header not recognised as a list-size file: expected "
-                                 f"QOF prevalence ({','.join(QOF_COLUMNS)}) or Patients Registered at "
-                                 f"a GP Practice (with {','.join(GP_REG_COLUMNS)})")
+                raise InputError(
+                    file,
+                    1,
+                    None,
+                    "header not recognised as a list-size file: expected "
+                    f"QOF prevalence ({','.join(QOF_COLUMNS)}) or Patients Registered at "
+                    f"a GP Practice (with {','.join(GP_REG_COLUMNS)})",
+                )
     except UnicodeDecodeError as exc:
         raise InputError(file, None, None, f"not UTF-8 text ({exc})") from None
     population.sources.append(str(path))
@@ -135,8 +140,12 @@ class _Reader:
         if seen is not None:
             if seen[0] == raw:
                 return True
-            self._issue(line, column, f"list size {raw!r} for {practice.code} disagrees with "
-                        f"{seen[0]!r} on row {seen[1]}; row {seen[1]} kept")
+            self._issue(
+                line,
+                column,
+                f"list size {raw!r} for {practice.code} disagrees with "
+                f"{seen[0]!r} on row {seen[1]}; row {seen[1]} kept",
+            )
             self.summary.leave_out("list size disagrees with an earlier row")
             return False
         if not self._set(line, practice, self.list_field, raw, column):
@@ -158,8 +167,12 @@ class _Reader:
         elif previous.file != self.file:
             self.summary.count(KEPT)
         elif practice.values[field.name] != value:
-            self._issue(line, column, f"{field.name} {value} for {practice.code} disagrees with "
-                        f"{practice.values[field.name]} on row {previous.row}; row {previous.row} kept")
+            self._issue(
+                line,
+                column,
+                f"{field.name} {value} for {practice.code} disagrees with "
+                f"{practice.values[field.name]} on row {previous.row}; row {previous.row} kept",
+            )
             self.summary.leave_out("value disagrees with an earlier row")
             return False
         return True
@@ -169,7 +182,9 @@ class _Reader:
         summary.count("practices matched", len(self.matched))
         if self.restrict:
             summary.count("practices not in register", len(self.not_in_register))
-            summary.count("register practices without a row", len(self.population.practices) - len(self.matched))
+            summary.count(
+                "register practices without a row", len(self.population.practices) - len(self.matched)
+            )
         # keep the "kept" count last: it reads best after the matching counts
         if KEPT in summary.counts:
             summary.counts[KEPT] = summary.counts.pop(KEPT)
@@ -208,7 +223,13 @@ class _Reader:
 
     def gp_reg(self, reader: _CsvRows) -> FileSummary:
         i = self.index
-        code_i, ccg_i, sex_i, age_i, size_i = i["CODE"], i["CCG_CODE"], i["SEX"], i["AGE"], i["NUMBER_OF_PATIENTS"]
+        code_i, ccg_i, sex_i, age_i, size_i = (
+            i["CODE"],
+            i["CCG_CODE"],
+            i["SEX"],
+            i["AGE"],
+            i["NUMBER_OF_PATIENTS"],
+        )
         for line, row in self._rows(reader):
             if row[sex_i].strip() != "ALL" or row[age_i].strip() != "ALL":
                 self.summary.leave_out("breakdown by sex or age, not a total")

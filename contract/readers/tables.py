@@ -55,7 +55,9 @@ class TableKind:
 
 
 KINDS: dict[str, TableKind] = {
-    "practices": TableKind("practices", Level.practice, ("practice_code",), ("name", "pcn_code", "commissioner_code")),
+    "practices": TableKind(
+        "practices", Level.practice, ("practice_code",), ("name", "pcn_code", "commissioner_code")
+    ),
     "networks": TableKind("networks", Level.network, ("pcn_code",), ("name", "commissioner_code")),
     "staff": TableKind("staff", Level.staff, ("pcn_code", "staff_id"), ()),
 }
@@ -117,10 +119,16 @@ class _Table:
             if column in self.other_levels:
                 level = self.other_levels[column]
                 where = "staff" if level is Level.staff else f"{level.value}s"
-                raise InputError(self.file, row, column, f"is a {level.value} field: put it in the {where} file")
+                raise InputError(
+                    self.file, row, column, f"is a {level.value} field: put it in the {where} file"
+                )
             allowed = [*self.kind.keys, *self.kind.extras, *sorted(self.fields)]
-            raise InputError(self.file, row, column or "(blank)",
-                             f"unknown column (allowed in a {self.kind.name} file: {', '.join(allowed)})")
+            raise InputError(
+                self.file,
+                row,
+                column or "(blank)",
+                f"unknown column (allowed in a {self.kind.name} file: {', '.join(allowed)})",
+            )
         missing = [key for key in self.kind.keys if key not in seen]
         if missing and row is None:  # a JSON object missing a key is one bad row, handled later
             raise InputError(self.file, None, None, f"missing column(s) {', '.join(missing)}")
@@ -143,7 +151,13 @@ class _Table:
         if not cells or all(not c.strip() for c in cells):
             return {}
         if len(cells) != len(header):
-            report(self.population, self.summary, line, None, f"has {len(cells)} cells; the header has {len(header)}")
+            report(
+                self.population,
+                self.summary,
+                line,
+                None,
+                f"has {len(cells)} cells; the header has {len(header)}",
+            )
             return None
         return dict(zip(header, cells, strict=True))
 
@@ -152,7 +166,9 @@ class _Table:
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
         except json.JSONDecodeError as exc:
-            raise InputError(self.file, None, None, f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+            raise InputError(
+                self.file, None, None, f"not valid JSON (line {exc.lineno}: {exc.msg})"
+            ) from None
         if not isinstance(data, list):
             raise InputError(self.file, None, None, "must be a JSON list of objects")
         for number, item in enumerate(data, start=1):
@@ -166,7 +182,9 @@ class _Table:
     # --- rows ---------------------------------------------------------------------------------
 
     def read(self, records: Iterator[tuple[int, Record | None]]) -> None:
-        handle = {"practices": self._practice, "networks": self._network, "staff": self._staff}[self.kind.name]
+        handle = {"practices": self._practice, "networks": self._network, "staff": self._staff}[
+            self.kind.name
+        ]
         for row, record in records:
             self.summary.rows += 1
             if record is None:
@@ -194,7 +212,9 @@ class _Table:
     def _repeat(self, row: int, key: object, label: str) -> bool:
         """True (reported) if this key already had a row in this file."""
         if key in self.first_row:
-            self._issue(row, None, f"{label} appears again (first at row {self.first_row[key]}); this row is left out")
+            self._issue(
+                row, None, f"{label} appears again (first at row {self.first_row[key]}); this row is left out"
+            )
             return True
         self.first_row[key] = row
         return False
@@ -240,8 +260,12 @@ class _Table:
         if entity.commissioner_code is None:
             entity.commissioner_code = ccg
         elif entity.commissioner_code != ccg:
-            self._issue(row, "commissioner_code", f"{entity.code}'s commissioner is {entity.commissioner_code} "
-                        f"in the {origin}, not {ccg}; the {origin} is kept")
+            self._issue(
+                row,
+                "commissioner_code",
+                f"{entity.code}'s commissioner is {entity.commissioner_code} "
+                f"in the {origin}, not {ccg}; the {origin} is kept",
+            )
 
     def _network_for(self, row: int, code: str) -> Network | None:
         """The network a row names; created when no earlier file listed networks."""
@@ -278,8 +302,12 @@ class _Table:
             return
         if practice.pcn_code is not None:
             if practice.pcn_code != pcn:
-                self._issue(row, "pcn_code", f"practice {practice.code} is in network {practice.pcn_code} in "
-                            f"the register, not {pcn}; the register is kept")
+                self._issue(
+                    row,
+                    "pcn_code",
+                    f"practice {practice.code} is in network {practice.pcn_code} in "
+                    f"the register, not {pcn}; the register is kept",
+                )
             return
         network = self._network_for(row, pcn)
         if network is not None:
@@ -312,8 +340,12 @@ class _Table:
             return "post listed twice"
         if self._network_for(row, pcn) is None:
             return "unknown network code"
-        self.population.staff.append(StaffMember(
-            pcn_code=pcn, staff_id=staff_id, values=self._values(row, record),
-            provenance=Provenance(file=self.file, row=row),
-        ))
+        self.population.staff.append(
+            StaffMember(
+                pcn_code=pcn,
+                staff_id=staff_id,
+                values=self._values(row, record),
+                provenance=Provenance(file=self.file, row=row),
+            )
+        )
         return None

@@ -1,0 +1,1 @@
+"""Subcommands of `contract`, one module each; shared argument helpers in `common`."""
