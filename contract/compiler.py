@@ -125,8 +125,11 @@ class CompiledVersion:
 
 
 def _count_atoms(cond: Condition) -> int:
+    """Engine tests a condition compiles to (a field-to-field comparison carries two existence tests)."""
     if isinstance(cond, All | Any_):
         return sum(_count_atoms(i) for i in cond.items)
+    if isinstance(cond, Cmp) and isinstance(cond.left, Ref) and isinstance(cond.right, Ref):
+        return 3
     return 1
 
 
@@ -144,10 +147,14 @@ def _test(cond: Condition) -> dict:
             raise ValueError(f"compares two constants: {cond}")
         left, right, op = right, left, MIRRORED[op]
     field = engine_name(left.name)  # type: ignore[union-attr]
-    target = {"$m": engine_name(right.name)} if isinstance(right, Ref) else engine_value(right.value)
-    if op == "==":
-        return {"$eq": {field: target}} if isinstance(target, dict) else {field: target}
-    return {_OPS[op]: {field: target}}
+    if isinstance(right, Ref):
+        # Measured: a comparison with a missing field ($m) fires on both polarities when another
+        # test on the same fact is true. Both fields must exist before they are compared.
+        other = engine_name(right.name)
+        compare = {"$eq" if op == "==" else _OPS[op]: {field: {"$m": other}}}
+        return {"$and": [{"$ex": {field: 1}}, {"$ex": {other: 1}}, compare]}
+    target = engine_value(right.value)
+    return {field: target} if op == "==" else {_OPS[op]: {field: target}}
 
 
 def _rule(cond: Condition) -> dict:

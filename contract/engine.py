@@ -12,6 +12,9 @@ Each row of the failure table in design.md, and what this module does about it:
 - no thread safety, and the default Host runs two timer threads: one process-wide lock, and a
   Host subclass whose background loop never starts (parallelism is by processes);
 - exceptions in actions are swallowed: actions are wrapped, errors collected and raised after the call;
+- (measured here, not in design.md) a comparison with another field (`$m`) that is missing fires on
+  both polarities when another test on the same fact is true: the compiler puts an existence test
+  (`$ex`) on both fields before every field-to-field comparison;
 - a rule with only a negative test loops: every pattern carries a positive type test (compiler);
 - `$or` fires once per true branch; events fire only the first rule: actions are idempotent (they
   add to a set), and we assert facts, never post events;

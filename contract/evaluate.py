@@ -13,8 +13,15 @@ from decimal import Decimal
 
 from contract.compiler import compile_version, engine_value
 from contract.engine import Outcome, shared_engine
-from contract.expressions import Missing, describe_value, evaluate_formula, parse_condition, parse_formula, refs, \
-    to_sentence
+from contract.expressions import (
+    Missing,
+    describe_value,
+    evaluate_formula,
+    parse_condition,
+    parse_formula,
+    refs,
+    to_sentence,
+)
 from contract.facts import FieldDef, Level, Population
 from contract.loader import catalogue, expressions_of
 from contract.money import months, payment_date, split_total
@@ -313,7 +320,8 @@ class _Findings:
             applies = outcome.value(f"{term.id}#applies_when")
             if applies is False:
                 return self._finding(ctx, term, Status.not_applicable,
-                                     f"Does not apply: {self._sentence(term.applies_when, ctx)} is false.", names, due=due)
+                                     f"Does not apply: {self._sentence(term.applies_when, ctx)} is false.",
+                                     names, due=due)
             if applies is None:
                 missing = self._missing(ctx, refs(parse_condition(term.applies_when)))
                 return self._finding(ctx, term, Status.input_missing,
@@ -392,7 +400,8 @@ class _Findings:
 
         exact = [(m, a) for m in accrual_months if (a := share(m)) is not None]
         total, _ = split_total(exact)
-        rate_text = describe_value(Decimal(value_at(rate_term, accrual_months[0] if accrual_months else self.as_of).value))  # type: ignore[union-attr,arg-type]
+        first_rate = value_at(rate_term, accrual_months[0] if accrual_months else self.as_of)
+        rate_text = describe_value(Decimal(first_rate.value)) if first_rate else "?"  # type: ignore[arg-type]
         per = rate_term.per.value.replace("_", " ") if rate_term.per else "unit"
         period = {"period": f"for {describe_value(term.accrual.start)} to {describe_value(term.accrual.end)}"}.get(
             rate_term.period.value, f"a {rate_term.period.value}") if rate_term.period else ""

@@ -255,7 +255,8 @@ def check_version(version: Version, fields: dict[str, FieldDef], root: Path = SP
             if term.method is Method.rate_times_basis:
                 need(term, "rate", term.rate, (Parameter,))
                 if term.basis not in kinds or kinds[term.basis] != "number":
-                    raise SpecError(where(term), f"{term.id}.basis", f"{term.basis!r} is not a numeric field or parameter")
+                    raise SpecError(where(term), f"{term.id}.basis",
+                                    f"{term.basis!r} is not a numeric field or parameter")
             else:
                 need(term, "roles", term.roles, (RolesTable,))
             if term.level not in (EntityLevel.practice, EntityLevel.network):

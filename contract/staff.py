@@ -59,10 +59,12 @@ def reimburse_staff(staff: list[StaffMember], roles: RolesTable, accrual: Period
         if posts_allowed is not None:
             left = cap_left.setdefault(role.role, Decimal(posts_allowed))
             if left <= 0:
-                result.notes.append(f"Post {member.staff_id}: over the {posts_allowed} {role.title.lower()} post(s) allowed.")
+                result.notes.append(
+                    f"Post {member.staff_id}: over the {posts_allowed} {role.title.lower()} post(s) allowed.")
                 continue
             if wte > left:
-                result.notes.append(f"Post {member.staff_id}: {describe_value(wte)} WTE capped at {describe_value(left)}.")
+                result.notes.append(
+                    f"Post {member.staff_id}: {describe_value(wte)} WTE capped at {describe_value(left)}.")
                 wte = left
             cap_left[role.role] = left - wte
         yearly = Decimal(v["annual_cost"]) * role.reimbursed_percent / 100  # type: ignore[arg-type]

@@ -44,6 +44,6 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:float", lambda loader, node: lo
 def load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+            return yaml.load(fh, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise SpecError(path, None, f"not valid YAML: {exc}") from None
