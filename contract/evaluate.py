@@ -26,7 +26,7 @@ from contract.facts import FieldDef, Level, Population
 from contract.loader import catalogue, expressions_of
 from contract.money import months, payment_date, split_total
 from contract.reference import run_reference
-from contract.results import Evaluation, Finding, Instalment, InstalmentState, Status
+from contract.results import Evaluation, Finding, InputGap, Instalment, InstalmentState, Status
 from contract.schema import (
     Citation,
     Confidence,
@@ -224,7 +224,37 @@ def evaluate(version: Version, population: Population, as_of: date, *, use_refer
         outcome = outcomes.get(f"{ctx.level.value}:{ctx.code}", Outcome(frozenset(), frozenset()))
         findings.extend(builder.for_entity(ctx, outcome))
     return Evaluation(version=version.id, as_of=as_of, findings=findings, issues=list(population.issues),
+                      gaps=input_gaps(version, population, fields),
                       engine="reference" if use_reference else "durable_rules")
+
+
+def input_gaps(version: Version, population: Population, fields: dict[str, FieldDef]) -> list[InputGap]:
+    """For every input field the version's rules read (directly, or through a network total of its
+    members' values), the practices and networks that lack it."""
+    read: set[str] = set()
+    for term in version.terms.values():
+        for _attr, tree in expressions_of(term):
+            read |= refs(tree)
+        if isinstance(term, Parameter) and term.formula:
+            read |= refs(parse_formula(term.formula))
+    gaps = []
+    for name in sorted(read & fields.keys()):
+        field = fields[name]
+        if field.level is Level.practice:
+            entities = population.practices
+        elif field.level is Level.network:
+            entities = population.networks
+        else:
+            continue
+        lacking = sorted(code for code, e in entities.items() if name not in e.values)
+        if field.level is Level.network:
+            # A network total built from members is not missing at network level.
+            feeders = [f.name for f in fields.values() if f.aggregate and (f.aggregates_to or f.name) == name]
+            lacking = [c for c in lacking if not feeders]
+        if lacking:
+            gaps.append(InputGap(field=name, level=field.level.value, missing=len(lacking), of=len(entities),
+                                 codes=lacking))
+    return gaps
 
 
 class _Findings:

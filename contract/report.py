@@ -73,6 +73,13 @@ def to_markdown(evaluation: Evaluation, detail_limit: int = 200) -> str:
                          f"{f.explanation}")
         if len(attention) > detail_limit:
             lines.append(f"- … and {len(attention) - detail_limit:,} more (see the CSV or JSON output).")
+    if evaluation.gaps:
+        lines += ["", "## Inputs missing", "",
+                  "Findings that need these inputs say *input missing*; none is counted as zero.", "",
+                  "| input | level | missing | of | first codes |", "|---|---|---:|---:|---|"]
+        for gap in evaluation.gaps:
+            lines.append(f"| `{gap.field}` | {gap.level} | {gap.missing:,} | {gap.of:,} | "
+                         f"{', '.join(gap.codes[:8])}{' …' if gap.missing > 8 else ''} |")
     if evaluation.issues:
         lines += ["", f"## Input issues ({len(evaluation.issues):,})", ""]
         lines += [f"- {issue}" for issue in evaluation.issues]

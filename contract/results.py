@@ -69,6 +69,19 @@ class Finding(BaseModel):
     """The weakest confidence among the sources the result rests on."""
 
 
+class InputGap(BaseModel):
+    """An input the version's rules read, and the entities that lack it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    level: str
+    missing: int
+    of: int
+    codes: list[str]
+    """Every entity lacking it, sorted."""
+
+
 class Evaluation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -76,6 +89,8 @@ class Evaluation(BaseModel):
     as_of: date
     findings: list[Finding]
     issues: list[InputIssue] = Field(default_factory=list)
+    gaps: list[InputGap] = Field(default_factory=list)
+    """Inputs the rules read that some practices or networks lack (their findings say input missing)."""
     engine: str = "durable_rules"
 
     def for_entity(self, code: str) -> list[Finding]:

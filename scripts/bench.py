@@ -1,0 +1,72 @@
+"""`make bench`: the national 2019-20 run on the real register and lists, and on a generated register
+ten times national size. Prints parse time, evaluation time, their ratio, practices per second
+through the engine and through the reference evaluator, and peak memory. Figures, not assertions."""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from contract.evaluate import evaluate
+from contract.generate import generate
+from contract.loader import load_version
+from contract.readers import read_population
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+AS_OF = date(2019, 12, 31)
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(label: str, **files) -> dict[str, float]:
+    version = load_version("2019-20")
+    t0 = time.perf_counter()
+    population = read_population(**files)
+    t1 = time.perf_counter()
+    result = evaluate(version, population, AS_OF)
+    t2 = time.perf_counter()
+    reference = evaluate(version, population, AS_OF, use_reference=True)
+    t3 = time.perf_counter()
+    assert [f.status for f in result.findings] == [f.status for f in reference.findings], "engines disagree"
+    units = len(population.practices) + len(population.networks)
+    parse, engine, ref = t1 - t0, t2 - t1, t3 - t2
+    print(f"\n{label}")
+    print(f"  practices {len(population.practices):,}, networks {len(population.networks):,}, "
+          f"findings {len(result.findings):,}, input issues {len(population.issues):,}")
+    print(f"  parse inputs          {parse:8.2f} s")
+    print(f"  evaluate (engine)     {engine:8.2f} s   ratio evaluate/parse {engine / parse:5.2f}")
+    print(f"  evaluate (reference)  {ref:8.2f} s")
+    print(f"  practices+networks/s  engine {units / engine:,.0f}   reference {units / ref:,.0f}")
+    print(f"  peak memory so far    {peak_mib():8.0f} MiB")
+    return {"parse": parse, "engine": engine, "reference": ref}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=10.0, help="size of the generated register (× national)")
+    args = parser.parse_args()
+    print(f"2019-20 at {AS_OF}; one process, one core; durable_rules {load_version('2019-20').id} rulesets")
+    register, lists = SHARED / "epcn-2019-12.xlsx", SHARED / "qof-prevalence-2019-20.csv"
+    if register.exists() and lists.exists():
+        measure("Real NHS Digital files (December 2019 register, 2019-20 QOF lists)", register=register, lists=[lists])
+    else:
+        print(f"\n(real files absent at {SHARED}: skipped the real national run)")
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        files = generate(Path(tmp), scale=args.scale, seed=2019)
+        print(f"\ngenerated {args.scale:g}× national register in {time.perf_counter() - t0:.1f} s")
+        measure(f"Generated {args.scale:g}× national (seed 2019)", register=files.epcn, lists=[files.qof],
+                practices=files.practices, networks=files.networks, staff=files.staff)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
