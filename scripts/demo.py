@@ -27,7 +27,8 @@ def run(args: list[str]) -> None:
 def inputs() -> tuple[list[str], str]:
     register, lists = SHARED / "epcn-2019-12.xlsx", SHARED / "qof-prevalence-2019-20.csv"
     if register.exists() and lists.exists():
-        return ["--register", str(register), "--lists", str(lists)], "NHS Digital's December 2019 register and QOF lists"
+        return (["--register", str(register), "--lists", str(lists)],
+                "NHS Digital's December 2019 register and 2019-20 QOF lists")
     from contract.generate import generate
 
     files = generate(OUT / "data", scale=1.0, seed=2019)
