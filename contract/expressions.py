@@ -19,6 +19,7 @@ import ast
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Union
 
 Literal_ = Decimal | date | bool | str
@@ -206,11 +207,14 @@ def _parse(source: str) -> tuple[_Parser, ast.expr]:
     return _Parser(source.strip()), tree.body
 
 
+@lru_cache(maxsize=4096)
 def parse_condition(source: str) -> Condition:
+    """Parsed once per text: trees are immutable, so every caller may share them."""
     parser, body = _parse(source)
     return parser.condition(body)
 
 
+@lru_cache(maxsize=4096)
 def parse_formula(source: str) -> Formula:
     parser, body = _parse(source)
     return parser.formula(body)

@@ -246,9 +246,7 @@ def _build_world(rng: random.Random, scale: float) -> _World:
     # Every network gets one practice, the rest go to networks of uneven appeal (lognormal weights):
     # about 5.4 practices per network nationally, from 1 to about 20.
     sizes = [1] * n_networks
-    for k in rng.choices(
-        range(n_networks), weights=_shares(rng, n_networks, 0.5), k=n_practices - n_networks
-    ):
+    for k in rng.choices(range(n_networks), weights=_shares(rng, n_networks, 0.5), k=n_practices - n_networks):
         sizes[k] += 1
     next_code = iter(codes)
     for network, size in zip(networks, sizes, strict=True):
@@ -269,9 +267,7 @@ def _list_size(rng: random.Random) -> int:
     return max(250, round(rng.lognormvariate(8.92, 0.55)))
 
 
-def _fill_network(
-    rng: random.Random, network: _Network, size: int, codes: Iterable[str], ccgs: Sequence[_Ccg]
-) -> None:
+def _fill_network(rng: random.Random, network: _Network, size: int, codes: Iterable[str], ccgs: Sequence[_Ccg]) -> None:
     """Give a network ``size`` practices whose lists add up to a target of about 47,000 patients
     (most networks 30,000–50,000, as the DES intends), split unevenly between them."""
     target = min(max(rng.gauss(47_000, 8_000), 8_000), 120_000)
@@ -400,16 +396,12 @@ def _save_reproducibly(workbook: Workbook, path: Path) -> None:
 
 
 def _write_qof(path: Path, world: _World, rng: random.Random) -> None:
-    practices = sorted(
-        (p for p in [*world.practices(), *world.outsiders] if p.has_list), key=lambda p: p.code
-    )
+    practices = sorted((p for p in [*world.practices(), *world.outsiders] if p.has_list), key=lambda p: p.code)
 
     def rows() -> Iterable[tuple[object, ...]]:
         for p in practices:
             for group, list_type, prevalence in QOF_GROUPS:
-                base = (
-                    p.list_size if list_type == "TOTAL" else round(p.list_size * LIST_TYPE_SHARE[list_type])
-                )
+                base = p.list_size if list_type == "TOTAL" else round(p.list_size * LIST_TYPE_SHARE[list_type])
                 register = max(0, round(base * prevalence / 100 * rng.gauss(1.0, 0.25)))
                 yield p.code, group, register, list_type, base
 
@@ -468,18 +460,20 @@ NETWORK_COLUMNS = (
 
 
 def _write_networks(path: Path, world: _World, rng: random.Random) -> None:
-    """2019/20 registration: due 15 May 2019, agreements by 30 June; most networks on time."""
+    """2019/20 registration: submitted by 15 May 2019, confirmed by 31 May, agreements signed by 30
+    June. Most networks comply; a few per cent miss each requirement, so reports have something to show."""
 
     def rows() -> Iterable[tuple[object, ...]]:
         for n in sorted(world.networks, key=lambda n: n.code):
             submitted = date(2019, 5, 15) - timedelta(days=rng.randint(0, 20))
             if rng.random() < 0.02:
                 submitted = date(2019, 5, 16) + timedelta(days=rng.randint(0, 30))
-            confirmed = submitted + timedelta(days=rng.randint(5, 40))
+            confirmed = min(submitted + timedelta(days=rng.randint(1, 14)), date(2019, 5, 31))
+            if rng.random() < 0.03 or submitted > date(2019, 5, 31):
+                confirmed = max(submitted, date(2019, 6, 1)) + timedelta(days=rng.randint(0, 20))
             signed = date(2019, 6, 1) + timedelta(days=rng.randint(0, 29 if rng.random() > 0.02 else 45))
             patients = n.list_size
-            # extended hours: 30 minutes per 1,000 patients a week; a few networks fall short
-            minutes = math.ceil(30 * patients / 1000 * (1.0 if rng.random() > 0.05 else 0.8))
+            outside_range = not 30_000 <= patients <= 50_000
             yield (
                 n.code,
                 submitted.isoformat(),
@@ -488,12 +482,19 @@ def _write_networks(path: Path, world: _World, rng: random.Random) -> None:
                 _yes(rng, 0.99),
                 _yes(rng, 0.995),
                 _yes(rng, 0.98),
-                "yes" if patients < 30_000 else "no",
-                minutes,
+                _yes(rng, 0.9) if outside_range else "no",  # commissioners agreed most exceptions
+                _extended_hours(rng, patients),
                 round(rng.lognormvariate(5.5, 0.6)),
             )
 
     _write_csv(path, NETWORK_COLUMNS, rows())
+
+
+def _extended_hours(rng: random.Random, patients: int) -> int:
+    """Weekly extended-hours minutes: 30 per 1,000 patients, rounded up to a quarter hour so it is
+    enough under any rounding; one network in twenty falls short by a fifth."""
+    required = math.ceil(30 * patients / 1000 / 15) * 15
+    return required if rng.random() > 0.05 else math.floor(required * 0.8)
 
 
 STAFF_COLUMNS = ("pcn_code", "staff_id", "role", "wte", "annual_cost", "start_date", "end_date", "additional")
@@ -510,9 +511,7 @@ def _write_staff(path: Path, world: _World, rng: random.Random) -> None:
                     continue
                 posts += 1
                 wte = rng.choice((Decimal("1.0"), Decimal("1.0"), Decimal("0.8"), Decimal("0.5")))
-                annual = (wte * Decimal(cost) * Decimal(f"{rng.uniform(0.95, 1.08):.3f}")).quantize(
-                    Decimal("0.01")
-                )
+                annual = (wte * Decimal(cost) * Decimal(f"{rng.uniform(0.95, 1.08):.3f}")).quantize(Decimal("0.01"))
                 start = date(2019, 7, 1) + timedelta(days=rng.randint(0, 240))
                 end = start + timedelta(days=rng.randint(60, 200)) if rng.random() < 0.05 else None
                 yield (

@@ -49,7 +49,11 @@ def load_catalogue(catalogue: Catalogue | PathArg | None = None) -> Catalogue:
     """The field catalogue: given as a dict, read from a path, or ``specs/fields.yaml`` by default."""
     if isinstance(catalogue, dict):
         return catalogue
-    return load_field_catalogue(Path(catalogue) if catalogue is not None else DEFAULT_CATALOGUE)
+    if catalogue is None:
+        from contract.loader import catalogue as merged
+
+        return merged()  # specs/fields.yaml and every specs/fields/*.yaml
+    return load_field_catalogue(Path(catalogue))
 
 
 def _paths(arg: PathArg | Sequence[PathArg] | None) -> list[Path]:
@@ -72,7 +76,7 @@ def read_inputs(
     fields = load_catalogue(catalogue)
     population, summary = Population(), ReadSummary()
     if register is not None:
-        summary.files += read_epcn(Path(register), population)
+        summary.files += read_epcn(Path(register), population, fields)
     if networks is not None:
         summary.files.append(read_networks(Path(networks), population, fields))
     if practices is not None:

@@ -26,12 +26,17 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip() == "")
 
 
-def report(
-    population: Population, summary: FileSummary, row: int | None, field: str | None, message: str
-) -> None:
+def report(population: Population, summary: FileSummary, row: int | None, field: str | None, message: str) -> None:
     """Record an issue against the file being read."""
     population.issues.append(InputIssue(file=summary.file, row=row, field=field, message=message))
     summary.issues += 1
+
+
+def unreadable(file: str, exc: OSError | UnicodeDecodeError) -> InputError:
+    """The InputError for a file that cannot be opened or is not text."""
+    if isinstance(exc, UnicodeDecodeError):
+        return InputError(file, None, None, f"is not UTF-8 text (byte {exc.start}: {exc.reason})")
+    return InputError(file, None, None, f"cannot be read ({exc.strerror or exc})")
 
 
 def header_index(header: Sequence[object], required: Iterable[str], file: str, where: str) -> dict[str, int]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
-from contract.facts import InputError, Network, Population, Practice
+from contract.facts import FieldDef, InputError, Network, Population, Practice, Provenance
 from contract.readers.common import check_code, header_index, is_blank, report
 from contract.readers.summary import FileSummary
 
@@ -38,11 +38,16 @@ PARTNER_CODE, PARTNER_NAME, PARTNER_CCG = (
 )
 PARTNER_PCN, PARTNER_END = "PCN Code", "Practice to PCN Relationship End Date"
 
+REGISTERED = "registered"  # the catalogue's network flag that a register listing establishes
+
 Row = tuple[object, ...]
 
 
-def read_epcn(path: Path, population: Population) -> list[FileSummary]:
+def read_epcn(path: Path, population: Population, catalogue: dict[str, FieldDef] | None = None) -> list[FileSummary]:
     """Add the register's current networks and member practices to ``population``.
+
+    If the catalogue defines the network flag ``registered``, each current network gets
+    ``registered = True`` sourced to its row: being listed in the register counts as registered.
 
     Returns one summary per sheet. Raises InputError if the file is not a workbook, or a sheet or
     a required column is missing."""
@@ -52,23 +57,23 @@ def read_epcn(path: Path, population: Population) -> list[FileSummary]:
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(file, None, None, f"not a readable .xlsx workbook ({exc})") from None
     try:
-        sheets = [_read_networks(workbook, file, population), _read_partners(workbook, file, population)]
+        registered = (catalogue or {}).get(REGISTERED)
+        sheets = [
+            _read_networks(workbook, file, population, registered is not None),
+            _read_partners(workbook, file, population),
+        ]
     finally:
         workbook.close()
     population.sources.append(str(path))
     return sheets
 
 
-def _sheet(
-    workbook: Workbook, file: str, name: str, required: tuple[str, ...]
-) -> tuple[dict[str, int], Iterator]:
+def _sheet(workbook: Workbook, file: str, name: str, required: tuple[str, ...]) -> tuple[dict[str, int], Iterator]:
     """The column index of a sheet's header row and an iterator over (row number, values) after it.
 
     The header is the first non-blank row; row numbers are the spreadsheet's own (1-based)."""
     if name not in workbook.sheetnames:
-        raise InputError(
-            file, None, None, f"sheet {name!r} not found (sheets: {', '.join(workbook.sheetnames)})"
-        )
+        raise InputError(file, None, None, f"sheet {name!r} not found (sheets: {', '.join(workbook.sheetnames)})")
     rows = enumerate(workbook[name].iter_rows(values_only=True), start=1)
     for _number, header in rows:
         if not all(is_blank(c) for c in header):
@@ -86,7 +91,7 @@ def _text(value: object) -> str | None:
     return str(value).strip() or None if value is not None else None
 
 
-def _read_networks(workbook: Workbook, file: str, population: Population) -> FileSummary:
+def _read_networks(workbook: Workbook, file: str, population: Population, flag: bool) -> FileSummary:
     summary = FileSummary(file=file, sheet=NETWORK_SHEET, format=FORMAT)
     index, rows = _sheet(workbook, file, NETWORK_SHEET, (PCN_CODE, PCN_NAME, PCN_CCG))
     for number, row in rows:
@@ -107,11 +112,13 @@ def _read_networks(workbook: Workbook, file: str, population: Population) -> Fil
             report(population, summary, number, PCN_CODE, f"network {code} is listed twice")
             summary.leave_out("network listed twice")
             continue
-        population.networks[code] = Network(
+        network = population.networks[code] = Network(
             code=code,
             name=_text(_cell(row, index, PCN_NAME)),
             commissioner_code=_commissioner(population, summary, number, row, index, PCN_CCG),
         )
+        if flag:
+            network.set(REGISTERED, True, Provenance(file=file, row=number))
         summary.used += 1
     summary.count("networks", summary.used)
     return summary
@@ -130,9 +137,7 @@ def _commissioner(
 
 def _read_partners(workbook: Workbook, file: str, population: Population) -> FileSummary:
     summary = FileSummary(file=file, sheet=PARTNER_SHEET, format=FORMAT)
-    index, rows = _sheet(
-        workbook, file, PARTNER_SHEET, (PARTNER_CODE, PARTNER_NAME, PARTNER_CCG, PARTNER_PCN)
-    )
+    index, rows = _sheet(workbook, file, PARTNER_SHEET, (PARTNER_CODE, PARTNER_NAME, PARTNER_CCG, PARTNER_PCN))
     first_row: dict[str, int] = {}
     for number, row in rows:
         summary.rows += 1

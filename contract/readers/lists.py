@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 from contract.facts import FieldDef, InputError, Population, Practice, Provenance, coerce
-from contract.readers.common import check_code, header_index, report
+from contract.readers.common import check_code, header_index, report, unreadable
 from contract.readers.summary import FileSummary
 
 QOF = "QOF prevalence (NHS Digital)"
@@ -65,8 +65,8 @@ def read_lists(path: Path, population: Population, catalogue: dict[str, FieldDef
                     f"QOF prevalence ({','.join(QOF_COLUMNS)}) or Patients Registered at "
                     f"a GP Practice (with {','.join(GP_REG_COLUMNS)})",
                 )
-    except UnicodeDecodeError as exc:
-        raise InputError(file, None, None, f"not UTF-8 text ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise unreadable(file, exc) from None
     population.sources.append(str(path))
     return summary
 
@@ -80,9 +80,7 @@ def _field(catalogue: dict[str, FieldDef], name: str) -> FieldDef:
 class _Reader:
     """State for reading one list file: the summary, and what each practice has had so far."""
 
-    def __init__(
-        self, file: str, fmt: str, header: list[str], population: Population, catalogue: dict[str, FieldDef]
-    ):
+    def __init__(self, file: str, fmt: str, header: list[str], population: Population, catalogue: dict[str, FieldDef]):
         self.file, self.population, self.catalogue = file, population, catalogue
         self.summary = FileSummary(file=file, format=fmt)
         required = QOF_COLUMNS if fmt == QOF else GP_REG_COLUMNS
@@ -99,10 +97,13 @@ class _Reader:
     # --- shared steps ------------------------------------------------------------------------------
 
     def _rows(self, reader: _CsvRows) -> Iterator[tuple[int, list[str]]]:
-        """Data rows with their line number (header = 1); short or long rows are reported."""
+        """Data rows with their line number (header = 1); blank rows are counted, short or long ones reported."""
         for row in reader:
             self.summary.rows += 1
             line = reader.line_num
+            if not any(cell.strip() for cell in row):  # e.g. a trailing empty line
+                self.summary.leave_out("blank row")
+                continue
             if len(row) != self.width:
                 self._issue(line, None, f"has {len(row)} cells; the header has {self.width}")
                 self.summary.leave_out("malformed row")
@@ -179,12 +180,10 @@ class _Reader:
 
     def _finish(self) -> FileSummary:
         summary = self.summary
-        summary.count("practices matched", len(self.matched))
+        summary.count("practices matched" if self.restrict else "practices created", len(self.matched))
         if self.restrict:
             summary.count("practices not in register", len(self.not_in_register))
-            summary.count(
-                "register practices without a row", len(self.population.practices) - len(self.matched)
-            )
+            summary.count("register practices without a row", len(self.population.practices) - len(self.matched))
         # keep the "kept" count last: it reads best after the matching counts
         if KEPT in summary.counts:
             summary.counts[KEPT] = summary.counts.pop(KEPT)

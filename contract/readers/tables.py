@@ -39,7 +39,7 @@ from contract.facts import (
     StaffMember,
     coerce,
 )
-from contract.readers.common import check_code, is_blank, report
+from contract.readers.common import check_code, is_blank, report, unreadable
 from contract.readers.summary import FileSummary
 
 Record = dict[str, object]
@@ -55,9 +55,7 @@ class TableKind:
 
 
 KINDS: dict[str, TableKind] = {
-    "practices": TableKind(
-        "practices", Level.practice, ("practice_code",), ("name", "pcn_code", "commissioner_code")
-    ),
+    "practices": TableKind("practices", Level.practice, ("practice_code",), ("name", "pcn_code", "commissioner_code")),
     "networks": TableKind("networks", Level.network, ("pcn_code",), ("name", "commissioner_code")),
     "staff": TableKind("staff", Level.staff, ("pcn_code", "staff_id"), ()),
 }
@@ -119,9 +117,7 @@ class _Table:
             if column in self.other_levels:
                 level = self.other_levels[column]
                 where = "staff" if level is Level.staff else f"{level.value}s"
-                raise InputError(
-                    self.file, row, column, f"is a {level.value} field: put it in the {where} file"
-                )
+                raise InputError(self.file, row, column, f"is a {level.value} field: put it in the {where} file")
             allowed = [*self.kind.keys, *self.kind.extras, *sorted(self.fields)]
             raise InputError(
                 self.file,
@@ -144,8 +140,8 @@ class _Table:
                 self.check_columns(header, None)
                 for cells in reader:
                     yield reader.line_num, self._csv_record(reader.line_num, header, cells)
-        except UnicodeDecodeError as exc:
-            raise InputError(self.file, None, None, f"not UTF-8 text ({exc})") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise unreadable(self.file, exc) from None
 
     def _csv_record(self, line: int, header: list[str], cells: list[str]) -> Record | None:
         if not cells or all(not c.strip() for c in cells):
@@ -165,10 +161,10 @@ class _Table:
         """(item number, record) per object of the top-level list; items are numbered from 1."""
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise unreadable(self.file, exc) from None
         except json.JSONDecodeError as exc:
-            raise InputError(
-                self.file, None, None, f"not valid JSON (line {exc.lineno}: {exc.msg})"
-            ) from None
+            raise InputError(self.file, None, None, f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
         if not isinstance(data, list):
             raise InputError(self.file, None, None, "must be a JSON list of objects")
         for number, item in enumerate(data, start=1):
@@ -182,9 +178,7 @@ class _Table:
     # --- rows ---------------------------------------------------------------------------------
 
     def read(self, records: Iterator[tuple[int, Record | None]]) -> None:
-        handle = {"practices": self._practice, "networks": self._network, "staff": self._staff}[
-            self.kind.name
-        ]
+        handle = {"practices": self._practice, "networks": self._network, "staff": self._staff}[self.kind.name]
         for row, record in records:
             self.summary.rows += 1
             if record is None:
@@ -212,9 +206,7 @@ class _Table:
     def _repeat(self, row: int, key: object, label: str) -> bool:
         """True (reported) if this key already had a row in this file."""
         if key in self.first_row:
-            self._issue(
-                row, None, f"{label} appears again (first at row {self.first_row[key]}); this row is left out"
-            )
+            self._issue(row, None, f"{label} appears again (first at row {self.first_row[key]}); this row is left out")
             return True
         self.first_row[key] = row
         return False
@@ -247,8 +239,8 @@ class _Table:
                 continue
             entity.set(name, value, source)
 
-    def _identity(self, entity: Entity, row: int, record: Record, origin: str) -> None:
-        """Name and commissioner: fill what is missing; a contradiction of ``origin`` is reported."""
+    def _identity(self, entity: Entity, row: int, record: Record) -> None:
+        """Name and commissioner: fill what is missing; contradicting the register is reported."""
         name = record.get("name")
         if not is_blank(name) and entity.name is None:
             entity.name = str(name).strip()
@@ -264,7 +256,7 @@ class _Table:
                 row,
                 "commissioner_code",
                 f"{entity.code}'s commissioner is {entity.commissioner_code} "
-                f"in the {origin}, not {ccg}; the {origin} is kept",
+                f"in the register, not {ccg}; the register is kept",
             )
 
     def _network_for(self, row: int, code: str) -> Network | None:
@@ -289,7 +281,7 @@ class _Table:
                 self._issue(row, "practice_code", f"unknown practice code {code}: not in the register")
                 return "unknown practice code"
             practice = self.population.practices[code] = Practice(code=code)
-        self._identity(practice, row, record, "register")
+        self._identity(practice, row, record)
         self._membership(practice, row, record)
         self._apply(practice, row, record)
         return None
@@ -323,7 +315,7 @@ class _Table:
         network = self._network_for(row, code)
         if network is None:
             return "unknown network code"
-        self._identity(network, row, record, "register")
+        self._identity(network, row, record)
         self._apply(network, row, record)
         return None
 
