@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from contract import sanctions
 from contract.compiler import compile_version, engine_value
 from contract.engine import Outcome, shared_engine
 from contract.expressions import (
@@ -25,6 +26,7 @@ from contract.expressions import (
 from contract.facts import FieldDef, Level, Population
 from contract.loader import catalogue, expressions_of
 from contract.money import months, payment_date, split_total
+from contract.readers.events import LadderEvent
 from contract.reference import run_reference
 from contract.results import Evaluation, Finding, InputGap, Instalment, InstalmentState, Status
 from contract.schema import (
@@ -68,12 +70,34 @@ def weakest(citations: Iterable[Citation]) -> Confidence:
     return max(found, key=_CONFIDENCE_ORDER.index) if found else Confidence.derived
 
 
-def value_at(param: Parameter, day: date) -> DatedValue | None:
+# --- dated values known on a date, and formula rates (indicators/2023-24 work) ----------------
+
+
+def value_at(param: Parameter, day: date, known_on: date | None = None) -> DatedValue | None:
+    """The value in effect on `day`, as known on `known_on` (default: `day` itself).
+
+    A value decided after the day it takes effect (a backdated uplift: the 2023/24 global sum rise
+    decided on 2 October 2023, effective from 1 April 2023) is ignored by an evaluation made before
+    its decision date, which therefore still shows the value it replaced."""
+    known_on = known_on or day
     current = None
     for v in param.values:
-        if v.effective <= day:
+        if v.effective <= day and (v.decided is None or v.decided <= known_on):
             current = v
     return current
+
+
+def rate_value(param: Parameter, day: date, as_of: date, env: dict[str, object]) -> Decimal | None:
+    """A rate for one month: its dated value as known on `as_of`, or, for a formula rate (a
+    proposal's consolidated rate, say), the value computed for this evaluation."""
+    if param.formula:
+        value = env.get(param.id)
+        return None if value is None else Decimal(value)  # type: ignore[arg-type]
+    found = value_at(param, day, as_of)
+    return None if found is None else Decimal(found.value)  # type: ignore[arg-type]
+
+
+# --- end of indicators/2023-24 work ------------------------------------------------------------
 
 
 def national_values(version: Version, as_of: date) -> tuple[dict[str, object], dict[str, DatedValue]]:
@@ -201,8 +225,12 @@ class _Labels(dict):
         self["as_of"] = "the as-of date"
 
 
-def evaluate(version: Version, population: Population, as_of: date, *, use_reference: bool = False) -> Evaluation:
-    """Every obligation and entitlement of `version`, for every practice and network, at `as_of`."""
+def evaluate(version: Version, population: Population, as_of: date, *, use_reference: bool = False,
+             events: Iterable[LadderEvent] | None = None) -> Evaluation:
+    """Every obligation and entitlement of `version`, for every practice and network, at `as_of`.
+
+    `events` (contract.readers.events) put practices and networks on the version's sanction ladders;
+    entities with events or failing obligations get a finding per ladder (contract.sanctions)."""
     period = version.meta.in_force
     if not period.contains(as_of):
         raise DateOutOfRange(f"as-of date {as_of} is outside {version.id} ({period.start} to {period.end}); "
@@ -219,11 +247,15 @@ def evaluate(version: Version, population: Population, as_of: date, *, use_refer
     for s in population.staff:
         staff_by_network.setdefault(s.pcn_code, []).append(s)
     builder = _Findings(version, as_of, labels, used, staff_by_network, staff_given=bool(population.staff))
+    # --- sanction ladders (contract.sanctions, docs/sanctions.md) ---
+    builder.sanctions = sanctions.prepare(version, population, events, as_of, use_reference)
+    # --- end of sanction ladders ---
     findings: list[Finding] = []
     for ctx in ctxs:
         outcome = outcomes.get(f"{ctx.level.value}:{ctx.code}", Outcome(frozenset(), frozenset()))
         findings.extend(builder.for_entity(ctx, outcome))
-    return Evaluation(version=version.id, as_of=as_of, findings=findings, issues=list(population.issues),
+    return Evaluation(version=version.id, as_of=as_of, findings=findings,
+                      issues=list(population.issues) + builder.sanctions.issues,
                       gaps=input_gaps(version, population, fields),
                       engine="reference" if use_reference else "durable_rules")
 
@@ -334,6 +366,8 @@ class _Findings:
         for term in self.version.terms.values():
             if isinstance(term, Entitlement) and term.level is ctx.level:
                 findings.append(self.entitlement(ctx, term, outcome, statuses))
+        # --- sanction ladders (contract.sanctions): after the entitlements, whose schedules they read ---
+        findings.extend(sanctions.sanction_findings(self, ctx, statuses, findings))
         return findings
 
     def obligation(self, ctx: Context, term: Obligation, outcome: Outcome) -> Finding:
@@ -409,8 +443,11 @@ class _Findings:
         rate_term = self.version.terms[term.rate]  # type: ignore[index]
         assert isinstance(rate_term, Parameter)
         basis = ctx.env.get(term.basis)  # type: ignore[arg-type]
+        if rate_term.formula and rate_term.id not in ctx.env:  # a formula rate that could not be computed
+            basis = None
         if basis is None:
-            missing = self._missing(ctx, [term.basis])  # type: ignore[list-item]
+            missing = self._missing(ctx, [term.basis] if term.basis not in ctx.env else  # type: ignore[list-item]
+                                    refs(parse_formula(rate_term.formula or "")))
             return self._finding(ctx, term, Status.input_missing,
                                  f"Cannot compute: {', '.join(missing)} not given.", {term.basis, term.rate},
                                  missing=missing)
@@ -419,10 +456,9 @@ class _Findings:
         n = len(months(term.accrual.start, term.accrual.end))
 
         def share(month: date) -> Decimal | None:
-            found = value_at(rate_term, month)
-            if found is None:
+            rate = rate_value(rate_term, month, self.as_of, ctx.env)
+            if rate is None:
                 return None
-            rate = Decimal(found.value)  # type: ignore[arg-type]
             per_month = {RatePeriod.month: rate, RatePeriod.year: rate / 12, RatePeriod.period: rate / n}
             if rate_term.period not in per_month:
                 raise ValueError(f"{rate_term.id}: a {rate_term.period} rate cannot be paid monthly")
@@ -430,8 +466,8 @@ class _Findings:
 
         exact = [(m, a) for m in accrual_months if (a := share(m)) is not None]
         total, _ = split_total(exact)
-        first_rate = value_at(rate_term, accrual_months[0] if accrual_months else self.as_of)
-        rate_text = describe_value(Decimal(first_rate.value)) if first_rate else "?"  # type: ignore[arg-type]
+        first_rate = rate_value(rate_term, accrual_months[0] if accrual_months else self.as_of, self.as_of, ctx.env)
+        rate_text = describe_value(first_rate) if first_rate is not None else "?"
         per = rate_term.per.value.replace("_", " ") if rate_term.per else "unit"
         period = {"period": f"for {describe_value(term.accrual.start)} to {describe_value(term.accrual.end)}"}.get(
             rate_term.period.value, f"a {rate_term.period.value}") if rate_term.period else ""

@@ -27,8 +27,10 @@ from contract.expressions import (
 )
 from contract.facts import FieldDef, FieldType, Level, load_field_catalogue
 from contract.schema import (
+    INDICATOR_METHODS,
     Entitlement,
     EntityLevel,
+    IndicatorSet,
     Method,
     Obligation,
     OverlayOp,
@@ -257,6 +259,8 @@ def check_version(version: Version, fields: dict[str, FieldDef], root: Path = SP
                 if term.basis not in kinds or kinds[term.basis] != "number":
                     raise SpecError(where(term), f"{term.id}.basis",
                                     f"{term.basis!r} is not a numeric field or parameter")
+            elif term.method in INDICATOR_METHODS:
+                _check_indicator_entitlement(version, term, where(term), need)
             else:
                 need(term, "roles", term.roles, (RolesTable,))
             if term.level not in (EntityLevel.practice, EntityLevel.network):
@@ -266,8 +270,60 @@ def check_version(version: Version, fields: dict[str, FieldDef], root: Path = SP
                 need(term, f"applies_to.{i}", target, (Obligation,))
         elif isinstance(term, RolesTable):
             need(term, "posts_per_role", term.posts_per_role, (Parameter,))
+        elif isinstance(term, IndicatorSet):
+            _check_indicator_set(version, term, fields, kinds, where(term), need)
     _check_formula_cycles(version, folder)
     _check_levels(version, fields, folder)
+
+
+# --- indicator sets and indicator-based entitlements (QOF, IIF) ------------------------------
+
+
+def _check_indicator_entitlement(version: Version, term: Entitlement, path: Path, need) -> None:
+    need(term, "indicators", term.indicators, (IndicatorSet,))
+    need(term, "rate", term.rate, (Parameter,))
+    need(term, "aspiration", term.aspiration, (Parameter,))
+    need(term, "list_adjustment", term.list_adjustment, (Parameter,))
+    found = version.terms[term.indicators]  # type: ignore[index]
+    if found.level is not term.level:  # type: ignore[union-attr]
+        raise SpecError(path, f"{term.id}.indicators",
+                        f"{term.indicators} reads {found.level.value} facts; "  # type: ignore[union-attr]
+                        f"the entitlement is paid at {term.level.value} level")
+    adjust = version.terms.get(term.list_adjustment or "")
+    if isinstance(adjust, Parameter) and adjust.formula and adjust.level is not term.level:
+        raise SpecError(path, f"{term.id}.list_adjustment", f"{adjust.id} is a {adjust.level.value} formula")
+
+
+def _check_indicator_set(version: Version, term: IndicatorSet, fields: dict[str, FieldDef],
+                         kinds: dict[str, str], path: Path, need) -> None:
+    if term.level not in (EntityLevel.practice, EntityLevel.network):
+        raise SpecError(path, f"{term.id}.level", "indicators are achieved by a practice or a network")
+
+    def numeric_field(attr: str, name: str | None) -> None:
+        if name is None:
+            return
+        f = fields.get(name)
+        if f is None or kinds.get(name) != "number":
+            raise SpecError(path, f"{term.id}.{attr}", f"{name!r} is not a numeric input field")
+        if f.level is Level.network and term.level is EntityLevel.practice:
+            raise SpecError(path, f"{term.id}.{attr}", f"a practice indicator reads network field {name}")
+        if f.level is Level.practice and term.level is EntityLevel.network and not f.aggregate:
+            raise SpecError(path, f"{term.id}.{attr}",
+                            f"a network indicator reads practice field {name}, which has no aggregate")
+
+    numeric_field("achieved_points", term.achieved_points)
+    for i, ind in enumerate(term.indicators):
+        at = f"indicators.{i}"
+        numeric_field(f"{at}.achievement", ind.achievement)
+        numeric_field(f"{at}.numerator", ind.numerator)
+        numeric_field(f"{at}.denominator", ind.denominator)
+        for j, name in enumerate(ind.exclusions):
+            numeric_field(f"{at}.exclusions.{j}", name)
+        need(term, f"{at}.prevalence_adjustment", ind.prevalence_adjustment, (Parameter,))
+        adjust = version.terms.get(ind.prevalence_adjustment or "")
+        if isinstance(adjust, Parameter) and adjust.formula and adjust.level is not term.level:
+            raise SpecError(path, f"{term.id}.{at}.prevalence_adjustment",
+                            f"{adjust.id} is a {adjust.level.value} formula")
 
 
 CONDITION_ATTRS = ("requirement", "applies_when", "eligible_when")
@@ -342,6 +398,7 @@ def _check_levels(version: Version, fields: dict[str, FieldDef], folder: Path) -
                 raise SpecError(folder / version.files[term.id], term.id,
                                 f"a practice term reads network field {name}")
             other = version.terms.get(name)
-            if isinstance(other, Parameter) and other.formula and other.level != level:
+            # A national formula is one value for every entity (computed before them), so any level may read it.
+            if isinstance(other, Parameter) and other.formula and other.level not in (level, EntityLevel.national):
                 raise SpecError(folder / version.files[term.id], term.id,
                                 f"reads {name}, a {other.level.value} formula, from a {level.value} term")

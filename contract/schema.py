@@ -173,9 +173,12 @@ class Parameter(TermBase):
         if bool(self.values) == bool(self.formula):
             raise ValueError("a parameter has either `values` or a `formula`, not both and not neither")
         if self.values:
-            days = [v.effective for v in self.values]
-            if days != sorted(days) or len(set(days)) != len(days):
-                raise ValueError("values must be in order of their effective dates, one value per date")
+            # Ordered by effective date, then by decision date: a backdated uplift (decided later,
+            # effective from the same day) follows the value it replaces.
+            keys = [(v.effective, v.decided or v.effective) for v in self.values]
+            if keys != sorted(keys) or len(set(keys)) != len(keys):
+                raise ValueError("values must be in order of their effective dates (then decision dates), "
+                                 "one value per effective date unless their `decided` dates differ")
         return self
 
 
@@ -209,6 +212,9 @@ class Schedule(Strict):
     kind: ScheduleKind
     first_payment: date | None = None
     """When the first payment is made; months accrued before it are paid with it (backdating)."""
+    final_payment: date | None = None
+    """Indicator methods: when the year-end achievement payment (the balance after any monthly
+    aspiration payments) is paid. Without it the balance is listed in the last accrual month."""
     description: str
 
 
@@ -217,6 +223,15 @@ class Method(StrEnum):
     """amount = rate × basis, pro rata to the months of the accrual period the rate covers."""
     staff_reimbursement = "staff_reimbursement"
     """Additional roles: each post reimbursed at a percentage of actual cost, up to a maximum."""
+    qof_points = "qof_points"
+    """Quality and Outcomes Framework: points achieved × £ per point × list-size adjustment ×
+    prevalence adjustment (where the indicator has one), with optional monthly aspiration payments."""
+    iif_points = "iif_points"
+    """Investment and Impact Fund: the same arithmetic at network level, points earned on a sliding
+    scale between each indicator's lower and upper thresholds."""
+
+
+INDICATOR_METHODS = (Method.qof_points, Method.iif_points)
 
 
 class Entitlement(TermBase):
@@ -235,6 +250,15 @@ class Entitlement(TermBase):
     schedule: Schedule
     roles: str | None = None
     """For staff_reimbursement: id of the roles table term."""
+    indicators: str | None = None
+    """For qof_points / iif_points: id of the indicator set term. `rate` is then the £ per point
+    (it may be left out where the value of a point was not found: the amount cannot be computed)."""
+    list_adjustment: str | None = None
+    """For indicator methods: id of a practice or network formula parameter, the list-size
+    adjustment (e.g. practice list ÷ national average list). Left out: no list-size adjustment."""
+    aspiration: str | None = None
+    """For indicator methods: id of a percent parameter, the share of the expected payment paid in
+    monthly aspiration instalments; the balance follows at `schedule.final_payment`."""
 
     @model_validator(mode="after")
     def _method_fields(self) -> Entitlement:
@@ -242,7 +266,37 @@ class Entitlement(TermBase):
             raise ValueError("rate_times_basis needs `rate` and `basis`")
         if self.method is Method.staff_reimbursement and not self.roles:
             raise ValueError("staff_reimbursement needs `roles`")
+        if self.method in INDICATOR_METHODS and not self.indicators:
+            raise ValueError(f"{self.method.value} needs `indicators`")
+        if self.method not in INDICATOR_METHODS and (self.indicators or self.list_adjustment or self.aspiration):
+            raise ValueError("`indicators`, `list_adjustment` and `aspiration` go with qof_points or iif_points only")
         return self
+
+
+class SanctionEvent(StrEnum):
+    """What can happen to a practice or network on a sanction ladder, each on a date (see
+    docs/sanctions.md). All but `cure_period_expired` are recorded in an events file; that one is
+    derived: it happens the day after a cure period ends with no `remedied` event."""
+
+    obligation_missed = "obligation_missed"
+    """An obligation (named by its term id) was not met."""
+    payment_withheld = "payment_withheld"
+    """The commissioner withheld a payment (not paid later, even when the breach is remedied)."""
+    payment_deferred = "payment_deferred"
+    """The commissioner deferred a payment (held back, paid when the breach is remedied)."""
+    remedial_notice_served = "remedial_notice_served"
+    """A remedial notice was served, with the days allowed to remedy (`cure_days`)."""
+    cure_period_expired = "cure_period_expired"
+    """Derived, never recorded: the cure period of a remedial notice ended unremedied."""
+    breach_notice_served = "breach_notice_served"
+    """A breach notice was served (a breach that cannot be remedied, or was not)."""
+    remedied = "remedied"
+    """The commissioner accepted that the breach was remedied."""
+    terminated = "terminated"
+    """The commissioner terminated the contract (or the practice's participation in the DES)."""
+
+
+DERIVED_SANCTION_EVENTS = frozenset({SanctionEvent.cure_period_expired})
 
 
 class SanctionStep(Strict):
@@ -253,6 +307,12 @@ class SanctionStep(Strict):
     """Minimum days allowed to remedy before the next step may be taken."""
     money: Annotated[str | None, Field(pattern=r"^(withheld|deferred|released|none)$")] = None
     citations: Citations
+    # --- sanction ladders as state machines (contract.sanctions) ------------------------------
+    next_on: dict[SanctionEvent, Annotated[str, Field(pattern=r"^[a-z_]+$")]] = Field(default_factory=dict)
+    """The step each event leads to from this one. An event not listed here leaves the state as it
+    is (and is reported). A step with no `next_on` at all, in a ladder that has some, is final."""
+    compliant: bool = False
+    """The practice or network is in good standing at this step (the finding's status is `met`)."""
 
 
 class Sanction(TermBase):
@@ -261,6 +321,34 @@ class Sanction(TermBase):
     applies_to: list[str] = Field(default_factory=list)
     """Obligations whose breach starts this ladder (empty: every obligation of the version)."""
     steps: Annotated[list[SanctionStep], Field(min_length=1)]
+    released_on_remedy: list[Literal["withheld", "deferred"]] = Field(default_factory=list)
+    """Which money held back is paid out when the breach is remedied (a deferral is; a withholding,
+    as the specifications describe it, is not)."""
+
+    @property
+    def is_ladder(self) -> bool:
+        """True when the steps say how events move between them (a runnable state machine)."""
+        return any(step.next_on for step in self.steps)
+
+    @model_validator(mode="after")
+    def _ladder_shape(self) -> Sanction:
+        if not self.is_ladder:
+            return self
+        states = [s.state for s in self.steps]
+        if len(set(states)) != len(states):
+            raise ValueError("each step of a ladder needs its own state name")
+        if not self.steps[0].compliant:
+            raise ValueError(f"a ladder starts in good standing: mark its first step ({states[0]}) `compliant: true`")
+        for step in self.steps:
+            for event, target in step.next_on.items():
+                if target not in states:
+                    raise ValueError(f"step {step.state}: {event.value} leads to {target!r}, which is not a step")
+            expires = SanctionEvent.cure_period_expired in step.next_on
+            if (step.cure_days is not None) != expires:
+                raise ValueError(f"step {step.state}: `cure_days` and a `cure_period_expired` transition go together")
+            if step.cure_days is not None and step.cure_days < 1:
+                raise ValueError(f"step {step.state}: cure_days must be at least 1")
+        return self
 
 
 class RoleLimit(Strict):
@@ -285,7 +373,81 @@ class RolesTable(TermBase):
     requires_additional: bool = True
 
 
-Term = Annotated[Parameter | Obligation | Entitlement | Sanction | RolesTable, Field(discriminator="kind")]
+class Indicator(Strict):
+    """One indicator of an indicator set (QOF, IIF): its points, thresholds and the inputs it reads.
+
+    Achievement comes from `achievement` (a percent field) or from numerator ÷ (denominator − the
+    exclusion fields): the personalised-care adjustment takes patients who declined or for whom
+    the intervention is clinically inappropriate out of the denominator. Points earned are 0 at or
+    below `lower`, all `points` at or above `upper`, and on a straight line between."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+    """The indicator's code as published (VI-01, CHOL001)."""
+    title: str
+    points: Decimal | None = None
+    """Maximum points; None where the sources we read do not give them."""
+    lower: Decimal | None = None
+    """Lower threshold, percent achievement (None: not found)."""
+    upper: Decimal | None = None
+    """Upper threshold, percent achievement (None: not found)."""
+    achievement: str | None = None
+    """Input field: achievement in percent, when supplied already calculated."""
+    numerator: str | None = None
+    """Input field: patients for whom the indicator was achieved."""
+    denominator: str | None = None
+    """Input field: patients the indicator covers, before exclusions."""
+    exclusions: list[str] = Field(default_factory=list)
+    """Input fields taken out of the denominator (personalised-care adjustments)."""
+    prevalence_adjustment: str | None = None
+    """Id of a practice or network formula parameter: entity prevalence ÷ national prevalence."""
+    citations: Citations
+
+    @model_validator(mode="after")
+    def _shape(self) -> Indicator:
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("`numerator` and `denominator` go together")
+        if self.achievement and self.numerator:
+            raise ValueError("give `achievement` or `numerator`/`denominator`, not both")
+        if self.exclusions and not self.denominator:
+            raise ValueError("`exclusions` need a `denominator`")
+        if self.lower is not None and self.upper is not None and self.upper <= self.lower:
+            raise ValueError(f"upper threshold {self.upper} is not above lower threshold {self.lower}")
+        return self
+
+    @property
+    def computable(self) -> bool:
+        """True when the spec has everything to turn achievement into points."""
+        has_input = bool(self.achievement or self.numerator)
+        return has_input and None not in (self.points, self.lower, self.upper)
+
+
+class IndicatorSet(TermBase):
+    """The indicators of a points-based scheme in one version: a parameter table, cited row by row."""
+
+    kind: Literal["indicators"]
+    level: EntityLevel
+    """Whose facts the indicators read: practice (QOF) or network (IIF)."""
+    max_points: Decimal | None = None
+    """Total points available, where the sources give it."""
+    achieved_points: str | None = None
+    """Input field: the entity's total points achieved as calculated by the national system (CQRS),
+    used when the indicators cannot be computed one by one (thresholds not encoded, or inputs absent)."""
+    indicators: list[Indicator] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _payable_somehow(self) -> IndicatorSet:
+        ids = [i.id for i in self.indicators]
+        if len(set(ids)) != len(ids):
+            raise ValueError("indicator ids must be unique within a set")
+        known = [i.points for i in self.indicators if i.points is not None]
+        if self.max_points is not None and sum(known, Decimal(0)) > self.max_points:
+            raise ValueError(f"indicator points add up to {sum(known, Decimal(0))}, more than max_points "
+                             f"{self.max_points} (a set may list some of its indicators, not more points than it has)")
+        return self
+
+
+Term = Annotated[Parameter | Obligation | Entitlement | Sanction | RolesTable | IndicatorSet,
+                 Field(discriminator="kind")]
 
 
 class SpecFile(Strict):

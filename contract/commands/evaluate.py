@@ -7,6 +7,7 @@ import time
 from contract.commands.common import add_inputs, add_output, as_of_date, emit, progress, read_inputs
 from contract.evaluate import evaluate
 from contract.loader import load_version
+from contract.readers.events import add_events_option, events_of
 from contract.report import render, write_xlsx
 
 
@@ -16,6 +17,7 @@ def register(sub) -> None:
     p.add_argument("--as-of", type=as_of_date, required=True, help="the date to evaluate at (YYYY-MM-DD)")
     p.add_argument("--reference", action="store_true", help="use the plain-Python evaluator instead of the engine")
     add_inputs(p)
+    add_events_option(p)
     add_output(p, ["csv", "json", "md", "xlsx"], "csv")
     p.set_defaults(run=run)
 
@@ -24,7 +26,7 @@ def run(args) -> int:
     version = load_version(args.version)
     population = read_inputs(args)
     started = time.perf_counter()
-    result = evaluate(version, population, args.as_of, use_reference=args.reference)
+    result = evaluate(version, population, args.as_of, use_reference=args.reference, events=events_of(args, version))
     progress(f"evaluated {len(result.findings):,} findings in {time.perf_counter() - started:.2f}s")
     if args.format == "xlsx":
         if args.output is None:

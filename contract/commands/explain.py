@@ -6,6 +6,7 @@ from contract.commands.common import add_inputs, as_of_date, read_inputs
 from contract.evaluate import evaluate
 from contract.expressions import describe_value
 from contract.loader import load_version
+from contract.readers.events import add_events_option, events_of
 
 
 def register(sub) -> None:
@@ -15,6 +16,7 @@ def register(sub) -> None:
     p.add_argument("term", help="term id, e.g. payment.core_pcn_funding")
     p.add_argument("--as-of", type=as_of_date, required=True)
     add_inputs(p)
+    add_events_option(p)
     p.set_defaults(run=run)
 
 
@@ -25,7 +27,7 @@ def run(args) -> int:
     population = read_inputs(args)
     if args.entity not in population.practices and args.entity not in population.networks:
         raise ValueError(f"unknown practice or network code {args.entity!r}")
-    result = evaluate(version, population, args.as_of)
+    result = evaluate(version, population, args.as_of, events=events_of(args, version))
     finding = result.finding(args.entity, args.term)
     term = version.terms[args.term]
     print(f"{finding.title} ({finding.term_id}), {finding.entity_type} {finding.entity_code}"
