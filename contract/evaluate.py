@@ -467,7 +467,9 @@ class _Findings:
         exact = [(m, a) for m in accrual_months if (a := share(m)) is not None]
         total, _ = split_total(exact)
         first_rate = rate_value(rate_term, accrual_months[0] if accrual_months else self.as_of, self.as_of, ctx.env)
-        rate_text = describe_value(first_rate) if first_rate is not None else "?"
+        # Rates read as money: at least two decimal places (£7.50, £0.5143), never "£7.5".
+        rate_text = (describe_value(first_rate) if first_rate.as_tuple().exponent <= -2
+                     else f"{first_rate:.2f}") if first_rate is not None else "?"
         per = rate_term.per.value.replace("_", " ") if rate_term.per else "unit"
         period = {"period": f"for {describe_value(term.accrual.start)} to {describe_value(term.accrual.end)}"}.get(
             rate_term.period.value, f"a {rate_term.period.value}") if rate_term.period else ""
@@ -493,7 +495,21 @@ class _Findings:
             return self._finding(ctx, term, Status.input_missing, "Cannot compute: " + "; ".join(result.missing) + ".",
                                  missing=result.missing)
         total, _ = split_total(result.exact_by_month)
-        return total, result.exact_by_month, result.explain(total)
+        explanation = result.explain(total)
+        if term.cap:
+            cap = ctx.env.get(term.cap)
+            cap_title = self.labels.get(term.cap, term.cap)
+            if cap is None:
+                missing = self._missing(ctx, refs(parse_formula(self.version.terms[term.cap].formula or "")))  # type: ignore[union-attr]
+                return self._finding(ctx, term, Status.input_missing,
+                                     f"Claims come to £{total:,}, but the {cap_title} cannot be computed: "
+                                     f"{', '.join(missing)} not given.", missing=missing)
+            if total > cap:  # type: ignore[operator]
+                factor = Decimal(cap) / total  # type: ignore[arg-type]
+                scaled = [(m, a * factor) for m, a in result.exact_by_month]
+                capped, _ = split_total(scaled)
+                return capped, scaled, f"{explanation} Capped at the {cap_title}, £{capped:,}."
+        return total, result.exact_by_month, explanation
 
     def _schedule(self, ctx: Context, term: Entitlement, exact: list[tuple[date, Decimal]],
                   statuses: dict[str, Status]):

@@ -71,10 +71,17 @@ def read_meta(version_id: str, root: Path = SPECS_ROOT) -> VersionMeta:
     if not path.exists():
         known = ", ".join(version_ids(root)) or "none"
         raise SpecError(path, None, f"no version {version_id!r} (known: {known})")
-    meta = _validate(VersionMeta, load_yaml(path), path)
+    meta = _validate(VersionMeta, _without_anchors(load_yaml(path)), path)
     if meta.id != version_id:
         raise SpecError(path, "id", f"{meta.id!r} does not match its folder name {version_id!r}")
     return meta
+
+
+def _without_anchors(data):
+    """Top-level keys starting `x-` hold YAML anchors (shared citations) and nothing else."""
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if not str(k).startswith("x-")}
+    return data
 
 
 def _read_term_files(folder: Path) -> tuple[dict[str, Term], dict[str, str]]:
@@ -83,11 +90,7 @@ def _read_term_files(folder: Path) -> tuple[dict[str, Term], dict[str, str]]:
     for path in sorted(folder.glob("*.yaml")):
         if path.name in ("version.yaml",) or path.name.endswith(".cases.yaml"):
             continue
-        data = load_yaml(path)
-        if isinstance(data, dict):
-            # Top-level keys starting `x-` hold YAML anchors (shared citations) and nothing else.
-            data = {k: v for k, v in data.items() if not str(k).startswith("x-")}
-        spec = _validate(SpecFile, data, path)
+        spec = _validate(SpecFile, _without_anchors(load_yaml(path)), path)
         for i, term in enumerate(spec.terms):
             if term.id in terms:
                 raise SpecError(path, f"terms.{i}.id", f"{term.id} is already defined in {files[term.id]}")
@@ -263,6 +266,7 @@ def check_version(version: Version, fields: dict[str, FieldDef], root: Path = SP
                 _check_indicator_entitlement(version, term, where(term), need)
             else:
                 need(term, "roles", term.roles, (RolesTable,))
+            need(term, "cap", term.cap, (Parameter,))
             if term.level not in (EntityLevel.practice, EntityLevel.network):
                 raise SpecError(where(term), f"{term.id}.level", "an entitlement is paid to a practice or a network")
         elif isinstance(term, Sanction):

@@ -250,6 +250,9 @@ class Entitlement(TermBase):
     schedule: Schedule
     roles: str | None = None
     """For staff_reimbursement: id of the roles table term."""
+    cap: str | None = None
+    """Id of a parameter (often a network formula) capping the line's total for the accrual period,
+    e.g. the additional roles reimbursement sum. Claims above it are scaled down to it."""
     indicators: str | None = None
     """For qof_points / iif_points: id of the indicator set term. `rate` is then the £ per point
     (it may be left out where the value of a point was not found: the amount cannot be computed)."""

@@ -50,6 +50,6 @@ def run(args) -> int:
     print(f"\nSources (confidence: {finding.confidence.value}):")
     for c in finding.citations:
         where = f", {c.locator}" if c.locator else ""
-        caveat = f"\n    ⚠ {c.caveat}" if c.caveat else ""
+        caveat = f"\n    ⚠ {c.caveat.lstrip('⚠ ')}" if c.caveat else ""
         print(f"  - {c.title}{where} [{c.confidence.value}]\n    {c.url}{caveat}")
     return 0
