@@ -13,7 +13,7 @@ import sys
 from contract.facts import InputError
 from contract.yamlio import SpecError
 
-COMMANDS = ["versions", "show", "validate", "evaluate", "explain", "coverage"]
+COMMANDS = ["versions", "show", "validate", "evaluate", "explain", "coverage", "diff", "impact"]
 
 
 class UsageError(ValueError):
