@@ -100,17 +100,25 @@ def rate_value(param: Parameter, day: date, as_of: date, env: dict[str, object])
 # --- end of indicators/2023-24 work ------------------------------------------------------------
 
 
-def national_values(version: Version, as_of: date) -> tuple[dict[str, object], dict[str, DatedValue]]:
-    values: dict[str, object] = {"as_of": as_of}
+def national_values(version: Version, as_of: date, overrides: dict[str, Decimal] | None = None,
+                    ) -> tuple[dict[str, object], dict[str, DatedValue]]:
+    """National parameter values at `as_of`; `overrides` replace named national parameters (constants
+    or formulas) before the formulas that read them are computed."""
+    overrides = overrides or {}
+    for name in overrides:
+        term = version.terms.get(name)
+        if not (isinstance(term, Parameter) and term.level is EntityLevel.national):
+            raise ValueError(f"cannot override {name!r}: not a national parameter of {version.id}")
+    values: dict[str, object] = {"as_of": as_of, **overrides}
     used: dict[str, DatedValue] = {}
     for term in version.terms.values():
-        if isinstance(term, Parameter) and term.values:
+        if isinstance(term, Parameter) and term.values and term.id not in overrides:
             found = value_at(term, as_of)
             if found is not None:
                 values[term.id] = _typed(term, found.value)
                 used[term.id] = found
     for param in formula_order(version):
-        if param.level is EntityLevel.national:
+        if param.level is EntityLevel.national and param.id not in overrides:
             try:
                 values[param.id] = evaluate_formula(parse_formula(param.formula or ""), values)  # type: ignore[arg-type]
             except Missing:
@@ -226,7 +234,7 @@ class _Labels(dict):
 
 
 def evaluate(version: Version, population: Population, as_of: date, *, use_reference: bool = False,
-             events: Iterable[LadderEvent] | None = None) -> Evaluation:
+             events: Iterable[LadderEvent] | None = None, overrides: dict[str, Decimal] | None = None) -> Evaluation:
     """Every obligation and entitlement of `version`, for every practice and network, at `as_of`.
 
     `events` (contract.readers.events) put practices and networks on the version's sanction ladders;
@@ -236,7 +244,7 @@ def evaluate(version: Version, population: Population, as_of: date, *, use_refer
         raise DateOutOfRange(f"as-of date {as_of} is outside {version.id} ({period.start} to {period.end}); "
                              f"choose a date in the period, or another version")
     fields = catalogue()
-    national, used = national_values(version, as_of)
+    national, used = national_values(version, as_of, overrides)
     ctxs = contexts(population, fields, national)
     formulas = formula_order(version)
     for ctx in ctxs:
@@ -246,7 +254,8 @@ def evaluate(version: Version, population: Population, as_of: date, *, use_refer
     staff_by_network: dict[str, list] = {}
     for s in population.staff:
         staff_by_network.setdefault(s.pcn_code, []).append(s)
-    builder = _Findings(version, as_of, labels, used, staff_by_network, staff_given=bool(population.staff))
+    builder = _Findings(version, as_of, labels, used, staff_by_network,
+                        staff_given=population.staff_given or bool(population.staff))
     # --- sanction ladders (contract.sanctions, docs/sanctions.md) ---
     builder.sanctions = sanctions.prepare(version, population, events, as_of, use_reference)
     # --- end of sanction ladders ---
@@ -257,6 +266,7 @@ def evaluate(version: Version, population: Population, as_of: date, *, use_refer
     return Evaluation(version=version.id, as_of=as_of, findings=findings,
                       issues=list(population.issues) + builder.sanctions.issues,
                       gaps=input_gaps(version, population, fields),
+                      overrides={k: str(v) for k, v in (overrides or {}).items()},
                       engine="reference" if use_reference else "durable_rules")
 
 

@@ -202,6 +202,9 @@ class Population(BaseModel):
     practices: dict[str, Practice] = Field(default_factory=dict)
     networks: dict[str, Network] = Field(default_factory=dict)
     staff: list[StaffMember] = Field(default_factory=list)
+    staff_given: bool = False
+    """A staff file was read (even an empty one: no posts claimed), so a network without rows in it
+    claims nothing, rather than its claims being unknown."""
     issues: list[InputIssue] = Field(default_factory=list)
 
 

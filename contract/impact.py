@@ -335,14 +335,42 @@ def _practice_size(population: Population, code: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def neutral_overrides(a: Version, b: Version, population: Population, ev_a: Evaluation) -> dict[str, Decimal]:
+    """For a proposal that declares `neutrality`: the money its removed payment lines pay under `a`
+    over this population (known amounts only), spread over this population's basis total, so that
+    the proposal pays out exactly what it takes away here (to within its rate's rounding)."""
+    rule = b.meta.neutrality
+    if rule is None:
+        return {}
+    removed = {t.id for t in a.terms.values() if isinstance(t, Entitlement) and t.id not in b.terms}
+    moved = sum((f.amount for f in ev_a.findings if f.term_id in removed and f.amount is not None), Decimal(0))
+    basis = sum((Decimal(p.values[rule.basis]) for p in population.practices.values()  # type: ignore[arg-type]
+                 if rule.basis in p.values), Decimal(0))
+    if basis == 0:
+        return {}
+    return {rule.moved: moved, rule.population: basis}
+
+
+def describe_neutrality(b: Version, overrides: dict[str, Decimal]) -> str:
+    rule = b.meta.neutrality
+    assert rule is not None
+    return (f"COST-NEUTRAL ON THIS POPULATION: {rule.moved} = £{overrides[rule.moved]:,.2f}, what the removed "
+            f"payment lines pay over this population where their amounts are known (unknown amounts are not "
+            f"moved); {rule.population} = {overrides[rule.population]:,} ({rule.basis} summed over the "
+            f"practices that have it). Pass --national-sums to use the cited national figures instead.")
+
+
 def impact(a: Version, b: Version, population: Population, as_of_a: date | None = None, as_of_b: date | None = None,
            attribute_networks: bool = False, *, top: int = TOP_N, assumptions: list[str] | None = None,
-           use_reference: bool = False) -> Impact:
+           use_reference: bool = False, cost_neutral: bool = True) -> Impact:
     """Evaluate `a` and `b` over `population` and compare every payment line (see the module docs)."""
     as_of_a = as_of_a or default_as_of(a)
     as_of_b = as_of_b or default_as_of(b)
     ev_a = evaluate(a, population, as_of_a, use_reference=use_reference)
-    ev_b = evaluate(b, population, as_of_b, use_reference=use_reference)
+    overrides = neutral_overrides(a, b, population, ev_a) if cost_neutral else {}
+    ev_b = evaluate(b, population, as_of_b, use_reference=use_reference, overrides=overrides)
+    if overrides:
+        assumptions = [*(assumptions or []), describe_neutrality(b, overrides)]
     idx_a, idx_b = _index(ev_a), _index(ev_b)
     # Every payment line of either version; where both have it, B's title and level.
     lines = {t.id: t for v in (a, b) for t in v.terms.values() if isinstance(t, Entitlement)}

@@ -90,6 +90,8 @@ class Evaluation(BaseModel):
     findings: list[Finding]
     issues: list[InputIssue] = Field(default_factory=list)
     gaps: list[InputGap] = Field(default_factory=list)
+    overrides: dict[str, str] = Field(default_factory=dict)
+    """National parameters replaced for this evaluation (a cost-neutral impact run, say)."""
     """Inputs the rules read that some practices or networks lack (their findings say input missing)."""
     engine: str = "durable_rules"
 

@@ -487,6 +487,18 @@ class OverlayChange(Strict):
         return self
 
 
+class Neutrality(Strict):
+    """How a proposal that moves money between streams is made cost-neutral on a population."""
+
+    moved: str
+    """National parameter holding the money moved (replaced, in an impact run, by what the base
+    version's removed payment lines pay over the population)."""
+    population: str
+    """National parameter holding the population the moved money is spread over."""
+    basis: str
+    """The practice input whose population total replaces `population` (e.g. weighted_list)."""
+
+
 class VersionMeta(Strict):
     """``version.yaml`` of a version folder."""
 
@@ -501,6 +513,8 @@ class VersionMeta(Strict):
     summary: str
     sources: Citations
     changes: list[OverlayChange] = Field(default_factory=list)
+    neutrality: Neutrality | None = None
+    """For a proposal: how `contract impact` makes it cost-neutral on the population it compares."""
 
     @field_validator("changes")
     @classmethod

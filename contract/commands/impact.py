@@ -15,7 +15,6 @@ import io
 import time
 from decimal import Decimal
 
-from contract.cli import UsageError
 from contract.commands.common import add_inputs, add_output, as_of_date, emit, progress, read_inputs
 from contract.commands.diff import environment, to_json
 from contract.impact import TOP_N, Impact, impact
@@ -33,6 +32,9 @@ def register(sub) -> None:
     p.add_argument("--assume", action="append", default=[], metavar="FIELD=EXPR",
                    help="fill a missing input, e.g. registered=yes or weighted_list=registered_list (repeatable; "
                         "each assumption is listed in the report)")
+    p.add_argument("--national-sums", action="store_true",
+                   help="for a proposal that moves money between streams, spread the cited national sums "
+                        "instead of what the removed lines pay over this population (not cost-neutral here)")
     p.add_argument("--top", type=int, default=TOP_N, help=f"winners and losers to list (default {TOP_N})")
     add_inputs(p)
     add_output(p, ["md", "json", "csv"], "md")
@@ -44,10 +46,8 @@ def run(args) -> int:
     population = read_inputs(args)
     described: list[str] = []
     if args.assume:
-        try:
-            from contract.assumptions import apply_assumptions
-        except ImportError:
-            raise UsageError("--assume needs contract/assumptions.py, which this checkout does not have") from None
+        from contract.assumptions import apply_assumptions
+
         population, assumptions = apply_assumptions(population, list(args.assume))
         described = [x.describe() for x in assumptions]
         for line in described:
@@ -55,7 +55,7 @@ def run(args) -> int:
     started = time.perf_counter()
     progress(f"evaluating {a.id} and {b.id}")
     result = impact(a, b, population, args.as_of_a, args.as_of_b, args.attribute_networks, top=args.top,
-                    assumptions=described)
+                    assumptions=described, cost_neutral=not args.national_sums)
     progress(f"compared {len(result.entities):,} practices and networks in {time.perf_counter() - started:.1f}s")
     emit(render(result, args.format), args.output)
     return 0

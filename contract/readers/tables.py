@@ -87,6 +87,7 @@ def read_networks(path: Path, population: Population, catalogue: dict[str, Field
 
 
 def read_staff(path: Path, population: Population, catalogue: dict[str, FieldDef]) -> FileSummary:
+    population.staff_given = True
     return read_table(path, "staff", population, catalogue)
 
 
