@@ -47,6 +47,24 @@ def main() -> int:
              "-o", OUT / f"2019-20-evaluation.{fmt}"])
     print(f"\nSummary ({OUT / '2019-20-evaluation.md'}):\n")
     print("\n".join((OUT / "2019-20-evaluation.md").read_text().splitlines()[:24]))
+    # The negotiator's jobs: what changed, and what it is worth across England.
+    run(["diff", "2020-21-draft", "2020-21", "--format", "md", "-o", OUT / "diff-2020-21-draft-to-final.md"])
+    run(["diff", "2023-24", "2024-25-proposals", "2024-25", "--format", "md",
+         "-o", OUT / "diff-2023-24-proposals-outcome.md"])
+    run(["impact", "2019-20", "2020-21", *files, "--format", "md", "-o", OUT / "impact-2019-20-to-2020-21.md"])
+    # The consolidation needs inputs NHS Digital's open files lack; each assumption is printed in the report.
+    staff = OUT / "no-posts-claimed.csv"
+    if "--staff" not in files:
+        staff.write_text("pcn_code,staff_id,role,wte,annual_cost,start_date,additional\n")
+        files = [*files, "--staff", str(staff)]
+    run(["impact", "2023-24", "2024-25-proposals", *files, "--attribute-networks",
+         "--assume", "weighted_list=registered_list", "--assume", "adjusted_list=registered_list",
+         "--assume", "signed_up=True", "--assume", "qof_points_achieved=560", "--assume", "care_home_beds=0",
+         "--assume", "iif_points_achieved=0", "--assume", "caip_awarded_percent=100",
+         "--format", "md", "-o", OUT / "impact-2023-24-to-proposals.md"])
+    summary = next(p for p in (OUT / "diff-2020-21-draft-to-final.md").read_text().split("\n\n")
+                   if len(p) > 300 and not p.startswith(("#", "|")))
+    print(f"\nDraft to final 2020-21, in one paragraph:\n\n{summary[:1500]}")
     print(f"\nReports are in {OUT}")
     return 0
 
