@@ -318,9 +318,17 @@ class _Findings:
         shown = {}
         for name in sorted(names):
             if name in ctx.env:
-                where = ctx.sources.get(name) or (f"{self.version.id} spec" if name in self.used else "")
+                where = ctx.sources.get(name) or self._spec_source(name)
                 shown[name] = describe_value(ctx.env[name]) + (f" ({where})" if where else "")  # type: ignore[arg-type]
         return shown
+
+    def _spec_source(self, name: str) -> str:
+        """Where a parameter's value comes from: the version, and the dated value in force."""
+        dated = self.used.get(name)
+        if dated is None:
+            return ""
+        decided = f", decided {describe_value(dated.decided)}" if dated.decided else ""
+        return f"{self.version.id} spec, value in effect from {describe_value(dated.effective)}{decided}"
 
     def _missing(self, ctx: Context, names: Iterable[str]) -> list[str]:
         lacking = []

@@ -43,7 +43,8 @@ def read_inputs(args: argparse.Namespace):
             raise UsageError(f"{path}: no such file")
     if not any([args.register, args.lists, args.practices, args.networks]):
         raise UsageError("give at least one input file (--register, --lists, --practices or --networks)")
-    progress(f"reading inputs ({', '.join(str(p) for p in [args.register, *args.lists] if p)})")
+    given = [args.register, *args.lists, args.practices, args.networks, args.staff]
+    progress(f"reading inputs ({', '.join(str(p) for p in given if p)})")
     population = read_population(register=args.register, lists=args.lists or None, practices=args.practices,
                                  networks=args.networks, staff=args.staff)
     if population.issues:
