@@ -332,12 +332,36 @@ class Row(_Model):
     cells: list[Cell]
 
 
+class Outcome(StrEnum):
+    met = "met"
+    """The outcome made the change the proposal asked for."""
+    not_met = "not_met"
+    """The outcome kept the term as the base version had it."""
+    otherwise = "otherwise"
+    """The outcome changed the term, but not as asked."""
+
+
+class Verdict(_Model):
+    """One change a proposal (or draft) asked of the base version, and what the outcome did with it."""
+
+    id: str
+    title: str
+    asked: CellState
+    """added, removed or changed, relative to the base version."""
+    outcome: Outcome
+    outcome_state: CellState
+    """The outcome's term relative to the base version (absent, same, changed, added)."""
+
+
 class MultiDiff(_Model):
     versions: list[VersionRef]
     rows: list[Row]
     """One row per term id found in any version, in order of id."""
     pairs: list[VersionDiff]
     """Each version against the one before it."""
+    verdicts: list[Verdict] = []
+    """For three versions whose middle one is a proposal or draft (base → asked → outcome): each
+    change asked, and whether the outcome made it."""
     summary: str
 
 
@@ -1521,8 +1545,49 @@ def diff_many(versions: list[Version], *, average_patients: Decimal = AVERAGE_NE
                               unfunded=bool(change and change.unfunded)))
         latest = next(v.terms[tid] for v in reversed(versions) if tid in v.terms)
         rows.append(Row(id=tid, title=latest.title, kind=latest.kind, cells=cells))
-    draft = MultiDiff(versions=[version_ref(v) for v in versions], rows=rows, pairs=pairs, summary="")
+    draft = MultiDiff(versions=[version_ref(v) for v in versions], rows=rows, pairs=pairs,
+                      verdicts=verdicts(*versions) if _asked_between(versions) else [], summary="")
     return draft.model_copy(update={"summary": summarise_many(draft)})
+
+
+def _asked_between(versions: list[Version]) -> bool:
+    return len(versions) == 3 and versions[1].meta.status.value in ("proposal", "draft")
+
+
+def _same_term(x, y) -> bool:
+    """Two terms say the same thing: equal but for their citations, notes and summaries' wording."""
+    skip = {"citations", "notes", "summary", "title"}
+    return x.model_dump(exclude=skip) == y.model_dump(exclude=skip)
+
+
+def verdicts(base: Version, asked: Version, outcome: Version) -> list[Verdict]:
+    """Each change `asked` makes to `base`, judged against `outcome`: met when the outcome has the
+    asked state of the term (added, removed, or equal to the asked term), not met when it keeps the
+    base's, otherwise when it does something else."""
+    found = []
+    for tid in sorted(set(base.terms) | set(asked.terms)):
+        b, a, o = base.terms.get(tid), asked.terms.get(tid), outcome.terms.get(tid)
+        if b is None and a is None:
+            continue
+        if b is not None and a is not None and _same_term(b, a):
+            continue
+        wanted = CellState.added if b is None else CellState.removed if a is None else CellState.changed
+        if o is None:
+            state = CellState.absent
+        elif b is None:
+            state = CellState.added
+        else:
+            state = CellState.same if _same_term(b, o) else CellState.changed
+        if wanted is CellState.removed:
+            result = Outcome.met if o is None else Outcome.not_met if state is CellState.same else Outcome.otherwise
+        elif wanted is CellState.added:
+            result = Outcome.not_met if o is None else Outcome.met if _same_term(a, o) else Outcome.otherwise
+        else:
+            result = (Outcome.met if o is not None and _same_term(a, o)
+                      else Outcome.not_met if state is CellState.same else Outcome.otherwise)
+        found.append(Verdict(id=tid, title=(a or b).title, asked=wanted, outcome=result,  # type: ignore[union-attr]
+                             outcome_state=state))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1683,5 +1748,14 @@ def summarise_many(m: MultiDiff) -> str:
         steps.append(f"{pair.a.id} → {pair.b.id}: {c['changed']} changed, {c['added']} added, {c['removed']} "
                      f"removed, {_plural(c['unfunded'], 'unfunded obligation')} added, "
                      f"{_gbp(pair.money.delta_total, signed=True)} for an average network")
-    return (f"Across {chain}, {_plural(len(m.rows), 'term')} appear; {moved} of them change at least once. "
+    text = (f"Across {chain}, {_plural(len(m.rows), 'term')} appear; {moved} of them change at least once. "
             + "; ".join(steps) + ".")
+    if m.verdicts:
+        base, asked, outcome = (v.id for v in m.versions)
+        tally = {o: [v for v in m.verdicts if v.outcome is o] for o in Outcome}
+        unmet = ", ".join(v.title.lower() for v in tally[Outcome.not_met][:6])
+        text += (f" Of the {len(m.verdicts)} changes {asked} asks of {base}, {outcome} made "
+                 f"{len(tally[Outcome.met])}, kept {base}'s terms for {len(tally[Outcome.not_met])}"
+                 + (f" ({unmet}{', …' if len(tally[Outcome.not_met]) > 6 else ''})" if unmet else "")
+                 + f" and did something else with {len(tally[Outcome.otherwise])}.")
+    return text

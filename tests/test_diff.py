@@ -761,3 +761,28 @@ def test_the_diff_command():
 
     assert main(["diff", "2019-20"]) == 2
     assert main(["diff", "2019-20", "no-such-version"]) == 1
+
+
+def test_three_way_diff_says_which_asks_the_outcome_met():
+    """2023-24 → the BMA's proposals → the imposed 2024-25: QOF was to go and stayed (not met); the
+    asks recorded as terms are absent from the outcome (not met); the consolidated core payment the
+    proposal added is not in the outcome (not met)."""
+    from contract.diff import Outcome, diff_many
+    from contract.loader import load_version
+
+    versions = [load_version(v) for v in ("2023-24", "2024-25-proposals", "2024-25")]
+    m = diff_many(versions)
+    verdict = {v.id: v for v in m.verdicts}
+    assert verdict["payment.qof"].asked.value == "removed"
+    assert verdict["payment.qof"].outcome is not Outcome.met
+    assert verdict["payment.core_consolidation"].outcome is Outcome.not_met
+    assert all(v.outcome is Outcome.not_met for tid, v in verdict.items() if tid.startswith("ask."))
+    assert "asks of 2023-24" in m.summary
+
+
+def test_two_contract_years_get_no_verdicts():
+    from contract.diff import diff_many
+    from contract.loader import load_version
+
+    m = diff_many([load_version(v) for v in ("2019-20", "2020-21", "2023-24")])
+    assert m.verdicts == []
