@@ -13,7 +13,7 @@ import sys
 from contract.facts import InputError
 from contract.yamlio import SpecError
 
-COMMANDS = ["versions", "show", "validate", "evaluate", "explain", "docs", "coverage", "diff", "impact"]
+COMMANDS = ["versions", "show", "validate", "evaluate", "explain", "docs", "coverage", "diff", "impact", "generate"]
 
 
 class UsageError(ValueError):

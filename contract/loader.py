@@ -67,6 +67,8 @@ def version_ids(root: Path = SPECS_ROOT) -> list[str]:
 
 
 def read_meta(version_id: str, root: Path = SPECS_ROOT) -> VersionMeta:
+    """A version's `version.yaml`, validated: its status, period, sources and (for an overlay) its
+    base and changes. Cheaper than :func:`load_version` when only the metadata is wanted."""
     path = root / version_id / "version.yaml"
     if not path.exists():
         known = ", ".join(version_ids(root)) or "none"

@@ -136,3 +136,13 @@ def test_any_seed_reads_back_cleanly(seed: int, scale: float) -> None:
     assert all(file.balanced for file in summary.files)
     assert len(population.networks) == files.network_count
     assert sum(len(n.member_codes) for n in population.networks.values()) == files.practice_count
+
+
+def test_the_generate_command_writes_files_the_readers_accept(tmp_path):
+    from contract.cli import main
+    from contract.readers import read_population
+
+    assert main(["generate", str(tmp_path), "--scale", "0.01", "--seed", "7"]) == 0
+    population = read_population(register=tmp_path / "epcn.xlsx", lists=[tmp_path / "qof-prevalence.csv"])
+    assert population.networks
+    assert population.issues == []
