@@ -11,50 +11,23 @@ import pytest
 
 from contract.facts import Network, Population, Practice
 from contract.impact import Impact, allocate, impact
-from contract.schema import (
-    Citation,
-    Confidence,
-    DatedValue,
-    Entitlement,
-    Obligation,
-    Parameter,
-    Period,
-    Version,
-    VersionMeta,
-)
+from contract.schema import Version
+from tests.synthetic import END, entitlement, make_version, obligation, param
 
-CITE = Citation(title="Synthetic test source", url="https://example.org/spec", confidence=Confidence.official)
-START, END = date(2019, 4, 1), date(2020, 3, 31)
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-def _param(pid: str, unit: str, value, **extra) -> Parameter:
-    return Parameter(kind="parameter", id=pid, title=f"Param {pid}", summary="A value.", service="Test",
-                     citations=[CITE], unit=unit, values=[DatedValue(effective=START, value=value, citations=[CITE])],
-                     **extra)
-
-
-def _payment(eid: str, rate: str, basis: str, level: str, eligible: str) -> Entitlement:
-    return Entitlement(kind="entitlement", id=eid, title=f"Payment {eid}", summary="Pays.", service="Test",
-                       citations=[CITE], level=level, payer="commissioner", payee="payee", rate=rate, basis=basis,
-                       eligible_when=eligible, accrual=Period(start=START, end=END),
-                       schedule={"kind": "monthly", "description": "Monthly in arrears."})
 
 
 def version(vid: str, network_rate: str, practice_rate: str, size_min: int) -> Version:
     terms = [
-        _param("param.rate_network", "gbp", Decimal(network_rate), per="registered_patient", period="year"),
-        _param("param.rate_practice", "gbp", Decimal(practice_rate), per="weighted_patient", period="month"),
-        _param("param.size_min", "patients", Decimal(size_min)),
-        Obligation(kind="obligation", id="obl.size", title="Serve enough patients", summary="Size.", service="Test",
-                   citations=[CITE], level="network", who="the network",
-                   requirement="registered_list >= param.size_min or size_exception_agreed"),
-        _payment("payment.network", "param.rate_network", "registered_list", "network", "registered"),
-        _payment("payment.practice", "param.rate_practice", "weighted_list", "practice", "signed_up"),
+        param("param.rate_network", "gbp", Decimal(network_rate), per="registered_patient", period="year"),
+        param("param.rate_practice", "gbp", Decimal(practice_rate), per="weighted_patient", period="month"),
+        param("param.size_min", "patients", Decimal(size_min)),
+        obligation("obl.size", "registered_list >= param.size_min or size_exception_agreed",
+                   title="Serve enough patients"),
+        entitlement("payment.network", "param.rate_network", "registered_list", "network", eligible_when="registered"),
+        entitlement("payment.practice", "param.rate_practice", "weighted_list", "practice", eligible_when="signed_up"),
     ]
-    meta = VersionMeta(id=vid, title=f"Synthetic {vid}", status="in_force", in_force=Period(start=START, end=END),
-                       published=START, summary="Synthetic.", sources=[CITE])
-    return Version(meta=meta, terms={t.id: t for t in terms}, files={t.id: "terms.yaml" for t in terms})
+    return make_version({t.id: t for t in terms}, vid)
 
 
 A = version("2019-20", "1.50", "0.147", 30000)
