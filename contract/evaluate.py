@@ -273,12 +273,15 @@ def evaluate(version: Version, population: Population, as_of: date, *, use_refer
 def input_gaps(version: Version, population: Population, fields: dict[str, FieldDef]) -> list[InputGap]:
     """For every input field the version's rules read (directly, or through a network total of its
     members' values), the practices and networks that lack it."""
+    from contract.indicators import fields_read
+    from contract.schema import IndicatorSet
+
     read: set[str] = set()
     for term in version.terms.values():
-        for _attr, tree in expressions_of(term):
+        for _attr, tree in expressions_of(term):  # conditions, formulas and bases
             read |= refs(tree)
-        if isinstance(term, Parameter) and term.formula:
-            read |= refs(parse_formula(term.formula))
+        if isinstance(term, IndicatorSet):
+            read |= fields_read(term)
     gaps = []
     for name in sorted(read & fields.keys()):
         field = fields[name]

@@ -371,6 +371,10 @@ def impact(a: Version, b: Version, population: Population, as_of_a: date | None 
     ev_b = evaluate(b, population, as_of_b, use_reference=use_reference, overrides=overrides)
     if overrides:
         assumptions = [*(assumptions or []), describe_neutrality(b, overrides)]
+    elif cost_neutral and b.meta.neutrality is not None:
+        # Say so rather than silently falling back to the national sums.
+        assumptions = [*(assumptions or []), f"NOT COST-NEUTRAL ON THIS POPULATION: no practice has "
+                       f"{b.meta.neutrality.basis}, so {b.id} spreads its cited national sums instead."]
     idx_a, idx_b = _index(ev_a), _index(ev_b)
     # Every payment line of either version; where both have it, B's title and level.
     lines = {t.id: t for v in (a, b) for t in v.terms.values() if isinstance(t, Entitlement)}

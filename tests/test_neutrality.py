@@ -49,3 +49,11 @@ def test_national_sums_are_used_when_asked_and_are_not_neutral_on_a_small_popula
     result = impact(a, b, _population(), attribute_networks=True, cost_neutral=False)
     total = sum((e.delta for e in result.entities if e.level == "practice"), Decimal(0))
     assert total > 1000  # the national pot spread over only 55,000 patients' worth of weighted list
+
+
+def test_without_the_basis_input_the_report_says_it_is_not_cost_neutral():
+    pop = _population()
+    for practice in pop.practices.values():
+        del practice.values["weighted_list"]
+    result = impact(load_version("2023-24"), load_version("2024-25-proposals"), pop, attribute_networks=True)
+    assert any(line.startswith("NOT COST-NEUTRAL") for line in result.assumptions)

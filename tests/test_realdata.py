@@ -61,3 +61,11 @@ def test_core_funding_matches_the_published_rate_to_the_penny_by_hand(national):
     cd = result.finding(network.entity_code, "payment.clinical_director")
     expected = (Decimal(sum(lists.values())) * Decimal("0.51430")).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
     assert cd.amount == expected
+
+
+def test_indicator_inputs_are_listed_among_the_missing_inputs():
+    population = read_population(register=real_data("epcn-2019-12.xlsx"), lists=[real_data("qof-prevalence-2019-20.csv")])
+    result = evaluate(load_version("2023-24"), population, date(2024, 3, 31))
+    gaps = {g.field: g for g in result.gaps}
+    assert gaps["qof_points_achieved"].missing == 6757
+    assert gaps["iif_points_achieved"].missing == 1250
