@@ -286,20 +286,24 @@ def input_gaps(version: Version, population: Population, fields: dict[str, Field
     for name in sorted(read & fields.keys()):
         field = fields[name]
         if field.level is Level.practice:
-            entities = population.practices
-        elif field.level is Level.network:
-            entities = population.networks
-        else:
-            continue
-        lacking = sorted(code for code, e in entities.items() if name not in e.values)
-        if field.level is Level.network:
-            # A network total built from members is not missing at network level.
-            feeders = [f.name for f in fields.values() if f.aggregate and (f.aggregates_to or f.name) == name]
-            lacking = [c for c in lacking if not feeders]
-        if lacking:
-            gaps.append(InputGap(field=name, level=field.level.value, missing=len(lacking), of=len(entities),
-                                 codes=lacking))
+            lacking = sorted(code for code, p in population.practices.items() if name not in p.values)
+            _add_gap(gaps, name, "practice", lacking, len(population.practices))
+            if field.aggregate:
+                # A network with neither its own value nor members to total it from lacks it too.
+                orphans = sorted(code for code, n in population.networks.items()
+                                 if (field.aggregates_to or name) not in n.values and not n.member_codes)
+                _add_gap(gaps, field.aggregates_to or name, "network", orphans, len(population.networks))
+        # A network total built from members is reported through the members, not here.
+        elif field.level is Level.network and not any(
+                f.aggregate and (f.aggregates_to or f.name) == name for f in fields.values()):
+            lacking = sorted(code for code, n in population.networks.items() if name not in n.values)
+            _add_gap(gaps, name, "network", lacking, len(population.networks))
     return gaps
+
+
+def _add_gap(gaps: list[InputGap], name: str, level: str, lacking: list[str], of: int) -> None:
+    if lacking:
+        gaps.append(InputGap(field=name, level=level, missing=len(lacking), of=of, codes=lacking))
 
 
 class _Findings:

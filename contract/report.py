@@ -45,11 +45,14 @@ def to_json(evaluation: Evaluation) -> str:
     return json.dumps(evaluation.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n"
 
 
-def status_counts(evaluation: Evaluation) -> dict[tuple[str, str], dict[str, int]]:
-    counts: dict[tuple[str, str], dict[str, int]] = {}
+def status_counts(evaluation: Evaluation) -> dict[tuple[str, str], tuple[dict[str, int], Decimal]]:
+    """Per term: how many findings have each status, and the sum of their amounts (one pass)."""
+    counts: dict[tuple[str, str], tuple[dict[str, int], Decimal]] = {}
     for f in evaluation.findings:
-        row = counts.setdefault((f.term_id, f.title), {})
+        row, total = counts.setdefault((f.term_id, f.title), ({}, Decimal(0)))
         row[f.status.value] = row.get(f.status.value, 0) + 1
+        if f.amount is not None:
+            counts[(f.term_id, f.title)] = (row, total + f.amount)
     return counts
 
 
@@ -61,8 +64,7 @@ def to_markdown(evaluation: Evaluation, detail_limit: int = 200) -> str:
              f"{len(evaluation.findings):,} findings, engine: {evaluation.engine}.", "",
              "| term | " + " | ".join(s.replace("_", " ") for s in statuses) + " | amount (£) |",
              "|---|" + "---:|" * (len(statuses) + 1)]
-    for (term_id, title), row in status_counts(evaluation).items():
-        total = evaluation.total(term_id)
+    for (term_id, title), (row, total) in status_counts(evaluation).items():
         cells = " | ".join(f"{row.get(s, 0):,}" for s in statuses)
         lines.append(f"| {title} (`{term_id}`) | {cells} | {total:,.2f} |")
     attention = [f for f in evaluation.findings if f.status.value in ("not_met", "input_missing")]
