@@ -66,13 +66,17 @@ def version_ids(root: Path = SPECS_ROOT) -> list[str]:
     return sorted(p.parent.name for p in root.glob("*/version.yaml"))
 
 
+class UnknownVersion(ValueError):
+    """A version id with no folder under specs/: the user's argument, not a spec, is wrong."""
+
+
 def read_meta(version_id: str, root: Path = SPECS_ROOT) -> VersionMeta:
     """A version's `version.yaml`, validated: its status, period, sources and (for an overlay) its
     base and changes. Cheaper than :func:`load_version` when only the metadata is wanted."""
     path = root / version_id / "version.yaml"
     if not path.exists():
         known = ", ".join(version_ids(root)) or "none"
-        raise SpecError(path, None, f"no version {version_id!r} (known: {known})")
+        raise UnknownVersion(f"no version {version_id!r} (known: {known})")
     meta = _validate(VersionMeta, _without_anchors(load_yaml(path)), path)
     if meta.id != version_id:
         raise SpecError(path, "id", f"{meta.id!r} does not match its folder name {version_id!r}")
@@ -143,7 +147,10 @@ def load_version(version_id: str, root: Path = SPECS_ROOT) -> Version:
     folder = root / version_id
     own, own_files = _read_term_files(folder)
     if meta.base:
-        base = load_version(meta.base, root)
+        try:
+            base = load_version(meta.base, root)
+        except UnknownVersion as exc:
+            raise SpecError(folder / "version.yaml", "base", str(exc)) from None
         terms, files = _apply_overlay(meta, base, own, own_files, folder / "version.yaml")
     else:
         terms, files = own, own_files

@@ -133,3 +133,19 @@ def test_obligations_and_entitlements_say_who_and_how():
                 assert term.payer, term.id
                 assert term.payee, term.id
                 assert term.schedule.description, term.id
+
+
+def test_an_unknown_version_is_a_usage_error_not_a_spec_error(capsys):
+    from contract.cli import main
+
+    assert main(["show", "2099-00"]) == 2
+    assert "no version '2099-00'" in capsys.readouterr().err
+
+
+def test_an_overlay_on_a_missing_base_is_a_spec_error_naming_the_base_key(tmp_path):
+    root = _tree(tmp_path, GOOD_TERM)
+    meta = root / "2019-20" / "version.yaml"
+    meta.write_text(meta.read_text().replace("status: superseded", "status: draft\nbase: 2018-19"))
+    with pytest.raises(SpecError, match="base") as err:
+        _load(root)
+    assert "no version '2018-19'" in str(err.value)

@@ -63,8 +63,8 @@ def test_core_funding_matches_the_published_rate_to_the_penny_by_hand(national):
     assert cd.amount == expected
 
 
-def test_indicator_inputs_are_listed_among_the_missing_inputs():
-    population = read_population(register=real_data("epcn-2019-12.xlsx"), lists=[real_data("qof-prevalence-2019-20.csv")])
+def test_indicator_inputs_are_listed_among_the_missing_inputs(national):
+    population, _ = national
     result = evaluate(load_version("2023-24"), population, date(2024, 3, 31))
     gaps = {g.field: g for g in result.gaps}
     assert gaps["qof_points_achieved"].missing == 6757
