@@ -9,7 +9,6 @@ that instalments always add up to the total.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,11 +17,6 @@ PENNY = Decimal("0.01")
 
 def to_penny(amount: Decimal) -> Decimal:
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
-
-
-def pence(amount: Decimal) -> int:
-    """Integer pence, for the engine boundary and for exact sums in reports."""
-    return int(to_penny(amount) * 100)
 
 
 def month_end(day: date) -> date:
@@ -57,12 +51,3 @@ def payment_date(accrual_month: date, first_payment: date | None) -> date:
         return first_payment
     return paid
 
-
-def monthly_exact(months_: list[date], share: Callable[[date], Decimal | None]) -> list[tuple[date, Decimal]]:
-    """Each month's exact amount from a per-month function (None: nothing accrues that month)."""
-    found = []
-    for m in months_:
-        amount = share(m)
-        if amount is not None:
-            found.append((m, amount))
-    return found

@@ -730,7 +730,7 @@ def test_the_diff_command():
     from contract.cli import main
 
     assert main(["diff", "2019-20"]) == 2
-    assert main(["diff", "2019-20", "no-such-version"]) == 1
+    assert main(["diff", "2019-20", "no-such-version"]) == 2  # a bad argument, not a bad spec
 
 
 def test_three_way_diff_says_which_asks_the_outcome_met():

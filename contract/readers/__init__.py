@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from contract.facts import FieldDef, Population, load_field_catalogue
-from contract.readers.common import DEFAULT_CATALOGUE
 from contract.readers.epcn import read_epcn
 from contract.readers.lists import read_lists
 from contract.readers.summary import FileSummary, ReadSummary
@@ -30,7 +29,6 @@ PathArg = str | Path
 Catalogue = dict[str, FieldDef]
 
 __all__ = [
-    "DEFAULT_CATALOGUE",
     "FileSummary",
     "ReadSummary",
     "load_catalogue",

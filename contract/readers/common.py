@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from contract.facts import FieldDef, FieldType, InputError, InputIssue, Level, Population, coerce
 from contract.readers.summary import FileSummary
-
-DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "specs" / "fields.yaml"
 
 # Codes (practice, network, commissioner) are not catalogue fields: they identify the entity a
 # row is about. They are checked with the catalogue's own `code` rule so that the two agree.
