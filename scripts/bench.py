@@ -12,10 +12,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from contract.evaluate import evaluate
-from contract.generate import generate
-from contract.loader import load_version
-from contract.readers import read_population
+from contract.evaluation.evaluate import evaluate
+from contract.io.generate import generate
+from contract.io.readers import read_population
+from contract.spec.loader import load_version
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 OUT = ROOT / "out" / "demo"
-CONTRACT = [sys.executable, "-m", "contract.cli"]
+CONTRACT = [sys.executable, "-m", "contract.cli.app"]
 
 
 def run(args: list[str]) -> None:
@@ -29,7 +29,7 @@ def inputs() -> tuple[list[str], str]:
     if register.exists() and lists.exists():
         return (["--register", str(register), "--lists", str(lists)],
                 "NHS Digital's December 2019 register and 2019-20 QOF lists")
-    from contract.generate import generate
+    from contract.io.generate import generate
 
     files = generate(OUT / "data", scale=1.0, seed=2019)
     return (["--register", str(files.epcn), "--lists", str(files.qof), "--practices", str(files.practices),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from contract.schema import (
+from contract.spec.schema import (
     Citation,
     Confidence,
     DatedValue,

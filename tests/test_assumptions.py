@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from contract.assumptions import AssumptionError, apply_assumptions
-from contract.facts import Population, Practice, Provenance
+from contract.io.assumptions import AssumptionError, apply_assumptions
+from contract.spec.facts import Population, Practice, Provenance
 
 
 def _population() -> Population:

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from contract import docs_gen
+from contract.site import docs_gen
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

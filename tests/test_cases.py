@@ -6,9 +6,9 @@ import inspect
 
 import pytest
 
-from contract.cases import LoadedCase, all_cases, population_of
-from contract.evaluate import evaluate
-from contract.loader import load_version
+from contract.evaluation.cases import LoadedCase, all_cases, population_of
+from contract.evaluation.evaluate import evaluate
+from contract.spec.loader import load_version
 
 CASES = all_cases()
 
@@ -20,7 +20,7 @@ def _run(loaded: LoadedCase, use_reference: bool):
     if loaded.case.events:
         if "events" not in inspect.signature(evaluate).parameters:
             pytest.fail("this case has sanction events but evaluate() takes none")
-        from contract.readers.events import events_from_records
+        from contract.io.readers.events import events_from_records
 
         kwargs["events"] = events_from_records(loaded.case.events, source=loaded.file)
     return evaluate(version, population, loaded.case.as_of, **kwargs)

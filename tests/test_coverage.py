@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from contract.cli import main
-from contract.coverage import coverage, render
-from contract.facts import Network, Population, Practice, Provenance
-from contract.loader import load_version
+from contract.analysis.coverage import coverage, render
+from contract.cli.app import main
+from contract.spec.facts import Network, Population, Practice, Provenance
+from contract.spec.loader import load_version
 
 SRC = Provenance(file="test")
 

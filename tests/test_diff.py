@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contract.diff import (
+from contract.analysis.diff import (
     OPPOSITE,
     ChangeClass,
     Direction,
@@ -33,9 +33,9 @@ from contract.diff import (
     diff_many,
     frequency_days,
 )
-from contract.loader import SPECS_ROOT, load_version, read_meta, version_ids
-from contract.redline import Op, clauses, new_text, old_text, redline, to_critic, to_html
-from contract.schema import (
+from contract.lang.redline import Op, clauses, new_text, old_text, redline, to_critic, to_html
+from contract.spec.loader import SPECS_ROOT, load_version, read_meta, version_ids
+from contract.spec.schema import (
     Citation,
     DatedValue,
     Parameter,
@@ -178,7 +178,7 @@ def test_frequency_words():
 
 
 def test_several_duties_in_one_frequency():
-    from contract.diff import frequencies, frequency_class
+    from contract.analysis.diff import frequencies, frequency_class
 
     assert frequencies("weekly; GP-led at least fortnightly") == {7, 14}
     assert frequencies("once a week") == {7}
@@ -571,7 +571,7 @@ def _need(*vids: str) -> None:
 
 
 def _run(*argv: str) -> str:
-    from contract.cli import main
+    from contract.cli.app import main
 
     out = io.StringIO()
     with redirect_stdout(out):
@@ -667,7 +667,7 @@ def test_2019_20_against_2020_21_shows_the_funding_changes_and_the_unfunded_obli
 
 
 def test_published_schemas_are_the_models_schemas():
-    from contract.commands.diff import PUBLISHED, schema_models, schema_text
+    from contract.cli.diff import PUBLISHED, schema_models, schema_text
 
     for name, model in schema_models().items():
         assert (PUBLISHED / name).read_text(encoding="utf-8") == schema_text(model), \
@@ -675,7 +675,7 @@ def test_published_schemas_are_the_models_schemas():
 
 
 def _validate(document: dict, schema_name: str, model) -> None:
-    from contract.commands.diff import PUBLISHED
+    from contract.cli.diff import PUBLISHED
 
     assert model.model_validate(document).model_dump(mode="json") == document  # round trip through the model
     jsonschema = pytest.importorskip("jsonschema")
@@ -685,7 +685,7 @@ def _validate(document: dict, schema_name: str, model) -> None:
 
 
 def test_json_output_validates_against_the_published_schema():
-    from contract.commands.diff import render
+    from contract.cli.diff import render
 
     terms = {k: v for k, v in BASE.terms.items() if k != "obl.contiguous"}
     terms["obl.new_work"] = _obligation("obl.new_work", "contiguous_area")
@@ -696,7 +696,7 @@ def test_json_output_validates_against_the_published_schema():
 
 
 def test_html_output_escapes_what_it_renders():
-    from contract.commands.diff import render
+    from contract.cli.diff import render
 
     nasty = "<script>alert('x')</script> & more"
     b = replaced(BASE, "obl.size", summary=nasty, title="Size <b>bold</b>")
@@ -710,7 +710,7 @@ def test_html_output_escapes_what_it_renders():
 
 
 def test_reports_are_reproducible_and_every_format_renders():
-    from contract.commands.diff import render
+    from contract.cli.diff import render
 
     b = with_value(BASE, "param.rate_network", Decimal("1.75"))
     for fmt in ("md", "html", "json", "csv"):
@@ -727,7 +727,7 @@ def test_the_diff_command():
     for fmt in ("md", "html", "json", "csv"):
         assert _run("diff", "2019-20", "2019-20", "--format", fmt)
     assert "Each term across the versions" in _run("diff", "2019-20", "2019-20", "2019-20")
-    from contract.cli import main
+    from contract.cli.app import main
 
     assert main(["diff", "2019-20"]) == 2
     assert main(["diff", "2019-20", "no-such-version"]) == 2  # a bad argument, not a bad spec
@@ -737,8 +737,8 @@ def test_three_way_diff_says_which_asks_the_outcome_met():
     """2023-24 → the BMA's proposals → the imposed 2024-25: QOF was to go and stayed (not met); the
     asks recorded as terms are absent from the outcome (not met); the consolidated core payment the
     proposal added is not in the outcome (not met)."""
-    from contract.diff import Outcome, diff_many
-    from contract.loader import load_version
+    from contract.analysis.diff import Outcome, diff_many
+    from contract.spec.loader import load_version
 
     versions = [load_version(v) for v in ("2023-24", "2024-25-proposals", "2024-25")]
     m = diff_many(versions)
@@ -751,8 +751,8 @@ def test_three_way_diff_says_which_asks_the_outcome_met():
 
 
 def test_two_contract_years_get_no_verdicts():
-    from contract.diff import diff_many
-    from contract.loader import load_version
+    from contract.analysis.diff import diff_many
+    from contract.spec.loader import load_version
 
     m = diff_many([load_version(v) for v in ("2019-20", "2020-21", "2023-24")])
     assert m.verdicts == []

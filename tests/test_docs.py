@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from contract import docs_gen
-from contract.loader import load_version, version_ids
+from contract.site import docs_gen
+from contract.spec.loader import load_version, version_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -73,7 +73,7 @@ def test_generation_is_reproducible():
 
 def test_generation_does_not_depend_on_the_process(tmp_path):
     """Another process, with another hash seed (set and dict order of strings), writes the same bytes."""
-    script = ("import sys; from pathlib import Path; from contract.docs_gen import generate; "
+    script = ("import sys; from pathlib import Path; from contract.site.docs_gen import generate; "
               "generate(Path(sys.argv[1]) / 'docs', Path(sys.argv[1]) / 'mkdocs.yml')")
     shutil.copytree(DOCS, tmp_path / "docs")
     shutil.copy(CONFIG, tmp_path / "mkdocs.yml")

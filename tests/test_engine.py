@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contract.compiler import MAX_ATOMS_PER_RULESET, compile_version, engine_value
-from contract.engine import EngineError, check_fact, shared_engine
-from contract.evaluate import DateOutOfRange, evaluate
-from contract.expressions import All, Any_, Cmp, Lit
-from contract.facts import Population
-from contract.loader import catalogue, load_version, name_kinds, version_ids
-from contract.reference import run_reference
+from contract.engine.compiler import MAX_ATOMS_PER_RULESET, compile_version, engine_value
+from contract.engine.durable import EngineError, check_fact, shared_engine
+from contract.engine.reference import run_reference
+from contract.evaluation.evaluate import DateOutOfRange, evaluate
+from contract.lang.expressions import All, Any_, Cmp, Lit
+from contract.spec.facts import Population
+from contract.spec.loader import catalogue, load_version, name_kinds, version_ids
 
 RULESETS = [(vid, r) for vid in version_ids() for r in compile_version(load_version(vid)).rulesets]
 

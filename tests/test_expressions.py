@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract.expressions import (
+from contract.lang.expressions import (
     ExpressionError,
     evaluate_condition,
     evaluate_formula,

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contract.facts import Population
-from contract.generate import FIXED_TIME, GeneratedFiles, generate
-from contract.readers import ReadSummary, read_inputs
+from contract.io.generate import FIXED_TIME, GeneratedFiles, generate
+from contract.io.readers import ReadSummary, read_inputs
+from contract.spec.facts import Population
 
 FILES = ("epcn", "qof", "gp_reg", "practices", "networks", "staff")
 
@@ -139,8 +139,8 @@ def test_any_seed_reads_back_cleanly(seed: int, scale: float) -> None:
 
 
 def test_the_generate_command_writes_files_the_readers_accept(tmp_path):
-    from contract.cli import main
-    from contract.readers import read_population
+    from contract.cli.app import main
+    from contract.io.readers import read_population
 
     assert main(["generate", str(tmp_path), "--scale", "0.01", "--seed", "7"]) == 0
     population = read_population(register=tmp_path / "epcn.xlsx", lists=[tmp_path / "qof-prevalence.csv"])

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from contract.facts import Network, Population, Practice
-from contract.impact import Impact, allocate, impact
-from contract.schema import Version
+from contract.analysis.impact import Impact, allocate, impact
+from contract.spec.facts import Network, Population, Practice
+from contract.spec.schema import Version
 from tests.synthetic import END, entitlement, make_version, obligation, param
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -162,8 +162,8 @@ def test_the_impact_json_round_trips(result):
 def test_2019_20_to_2020_21_over_the_national_files():
     if not DATA.is_dir():
         pytest.skip(f"real data folder {DATA} is absent (a fresh clone has no ../shared/data)")
-    from contract.loader import load_version, version_ids
-    from contract.readers import read_population
+    from contract.io.readers import read_population
+    from contract.spec.loader import load_version, version_ids
 
     if "2020-21" not in version_ids():
         pytest.skip("specs/2020-21/ is not written yet")
@@ -182,7 +182,7 @@ def test_2019_20_to_2020_21_over_the_national_files():
     participation = next(x for x in r.lines if x.term_id == "payment.network_participation")
     assert participation.unknown_a == len(pop.practices)
     assert participation.old == 0
-    from contract.commands.impact import render
+    from contract.cli.impact import render
 
     text = render(r, "md")
     assert "National totals" in text

@@ -9,18 +9,18 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from contract.evaluate import evaluate, national_values, value_at
-from contract.facts import Network, Population, Practice
-from contract.indicators import (
+from contract.evaluation.evaluate import evaluate, national_values, value_at
+from contract.evaluation.indicators import (
     achievement_percent,
     consolidation_balance,
     indicator_payment,
     points_earned,
 )
-from contract.loader import catalogue, check_version, load_version
-from contract.results import Status
-from contract.schema import Entitlement, Indicator, IndicatorSet, Parameter, Version
-from contract.yamlio import SpecError
+from contract.evaluation.results import Status
+from contract.spec.facts import Network, Population, Practice
+from contract.spec.loader import catalogue, check_version, load_version
+from contract.spec.schema import Entitlement, Indicator, IndicatorSet, Parameter, Version
+from contract.spec.yamlio import SpecError
 
 D = Decimal
 CITE = [{"title": "Test source", "url": "https://example.org/source", "confidence": "official"}]
@@ -302,7 +302,7 @@ def test_consolidation_balances_on_a_population_holding_the_national_totals():
 
 
 def test_fields_read_lists_every_input_of_an_indicator_set():
-    from contract.indicators import fields_read
+    from contract.evaluation.indicators import fields_read
 
     iset = _synthetic().terms["iif.indicators"]
     assert fields_read(iset) == {"iif_points_achieved", "flu_vaccinated", "flu_eligible", "flu_declined",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from contract.loader import SPECS_ROOT, load_version, version_ids
-from contract.schema import Entitlement, Obligation, Parameter
-from contract.yamlio import SpecError
+from contract.spec.loader import SPECS_ROOT, load_version, version_ids
+from contract.spec.schema import Entitlement, Obligation, Parameter
+from contract.spec.yamlio import SpecError
 
 GOOD_TERM = """
 terms:
@@ -136,7 +136,7 @@ def test_obligations_and_entitlements_say_who_and_how():
 
 
 def test_an_unknown_version_is_a_usage_error_not_a_spec_error(capsys):
-    from contract.cli import main
+    from contract.cli.app import main
 
     assert main(["show", "2099-00"]) == 2
     assert "no version '2099-00'" in capsys.readouterr().err

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from contract.facts import Network, Population, Practice, Provenance
-from contract.impact import impact
-from contract.loader import load_version
+from contract.analysis.impact import impact
+from contract.spec.facts import Network, Population, Practice, Provenance
+from contract.spec.loader import load_version
 
 
 def _population() -> Population:

@@ -11,9 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from contract.facts import FieldDef, FieldType, InputError, Level, Population
-from contract.generate import NETWORK_HEADER, PARTNER_HEADER
-from contract.readers import (
+from contract.io.generate import NETWORK_HEADER, PARTNER_HEADER
+from contract.io.readers import (
     ReadSummary,
     load_catalogue,
     read_epcn,
@@ -22,6 +21,7 @@ from contract.readers import (
     read_population,
     read_practices,
 )
+from contract.spec.facts import FieldDef, FieldType, InputError, Level, Population
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 REGISTER = REAL / "epcn-2019-12.xlsx"

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from contract.evaluate import evaluate
-from contract.loader import load_version
-from contract.readers import read_population
-from contract.results import Status
+from contract.evaluation.evaluate import evaluate
+from contract.evaluation.results import Status
+from contract.io.readers import read_population
+from contract.spec.loader import load_version
 from tests.conftest import real_data
 
 pytestmark = pytest.mark.realdata

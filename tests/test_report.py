@@ -6,10 +6,10 @@ import csv
 import io
 from datetime import date
 
-from contract.evaluate import evaluate
-from contract.facts import Network, Population, Provenance
-from contract.loader import load_version
-from contract.report import CSV_COLUMNS, to_csv, to_markdown
+from contract.evaluation.evaluate import evaluate
+from contract.render.report import CSV_COLUMNS, to_csv, to_markdown
+from contract.spec.facts import Network, Population, Provenance
+from contract.spec.loader import load_version
 
 
 def _two_networks() -> Population:

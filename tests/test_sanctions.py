@@ -12,15 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contract.cli import main
-from contract.engine import PASS_THROUGH_START, Chart, EngineError, shared_engine
-from contract.evaluate import evaluate
-from contract.facts import InputError, Network, Population, Practice, Provenance
-from contract.loader import load_version
-from contract.readers.events import RECORDED_EVENTS, EventsError, LadderEvent, events_from_records, read_events
-from contract.results import Status
-from contract.sanctions import ladder, ladders, run_ladder
-from contract.schema import SanctionEvent
+from contract.cli.app import main
+from contract.engine.durable import PASS_THROUGH_START, Chart, EngineError, shared_engine
+from contract.evaluation.evaluate import evaluate
+from contract.evaluation.results import Status
+from contract.evaluation.sanctions import ladder, ladders, run_ladder
+from contract.io.readers.events import RECORDED_EVENTS, EventsError, LadderEvent, events_from_records, read_events
+from contract.spec.facts import InputError, Network, Population, Practice, Provenance
+from contract.spec.loader import load_version
+from contract.spec.schema import SanctionEvent
 
 V1920 = load_version("2019-20")
 NETWORK_LADDER = ladder(V1920, "sanction.breach_ladder")
@@ -382,7 +382,7 @@ def test_practice_events_go_on_the_practice_ladder():
 
 
 def test_sanction_cases_reach_exactly_the_state_they_name():
-    from contract.cases import load_cases, population_of
+    from contract.evaluation.cases import load_cases, population_of
 
     cases = [c for c in load_cases("2019-20") if c.file.endswith("cases/sanctions.yaml")]
     assert len(cases) >= 7

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from contract.evaluate import evaluate
-from contract.facts import Network, Population, Provenance
-from contract.loader import version_ids
+from contract.evaluation.evaluate import evaluate
+from contract.spec.facts import Network, Population, Provenance
+from contract.spec.loader import version_ids
 
 
 def _network_with_beds(beds: int) -> Population:
@@ -22,7 +22,7 @@ def _network_with_beds(beds: int) -> Population:
 
 
 def test_a_552_bed_network_gets_the_care_home_premium_in_2020_21_and_no_such_line_in_2019_20():
-    from contract.loader import load_version
+    from contract.spec.loader import load_version
 
     # £7.50 per bed per month for August 2020 to March 2021: 552 × 7.50 × 8 = £33,120.00.
     later = evaluate(load_version("2020-21"), _network_with_beds(552), date(2021, 3, 31))

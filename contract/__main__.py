@@ -1,0 +1,5 @@
+"""`python -m contract`: the command line."""
+
+from contract.cli.app import main
+
+raise SystemExit(main())

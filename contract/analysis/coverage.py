@@ -1,0 +1,398 @@
+"""Coverage and opt-out: what happens when practices leave the DES (or never joined it).
+
+Given a population (the register's networks and member practices, and a practices file saying who
+is out: ``signed_up`` no, or an ``opted_out_on`` or ``left_des_on`` date), the report lists:
+
+* the practices leaving, with the first day they are out: ``left_des_on`` if given; else, for an
+  opt-out notice given by the version's opt-out deadline, the day after the version's opt-out
+  effective date (the parameters ``participation.opt_out_deadline`` and
+  ``participation.opt_out_effective``, where the version has them: a notice by 31 May 2020 takes
+  effect on 30 June, the last day in, so the practice is out from 1 July); else the notice date
+  itself; a practice marked not signed up with no date is out for the whole year;
+* the networks that lose members, with their list size and the obligations whose status changes
+  (a network that falls below its minimum size, say);
+* the practices whose patients are no longer covered by any network: a leaver with no network
+  arranged to serve its patients (``network_services_arranged``, or ``covering_pcn_code`` naming a
+  network that still has members), or a practice in the DES that is in no network;
+* the payments each practice and network loses.
+
+The money comes from two evaluations (:func:`contract.evaluation.evaluate.evaluate`) at the same as-of date:
+one with the leavers staying (signed up, still members) and one with them gone (not signed up,
+removed from their networks). A line's loss is the difference between the two schedules, counting
+the instalments for the months that start on or after the practice's first day out (for a network,
+the earliest first day out of its leaving members), before any withholding: the month a practice
+leaves in is counted as paid in full, since the specs give no pro-rata rule. Where either
+evaluation cannot compute a line (an input is missing) the loss is unknown and the report says so.
+A network value supplied directly (a networks file giving ``registered_list``) is not recomputed
+without the leavers; the report notes it. Nothing reads the clock.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contract.evaluation.evaluate import evaluate, value_at
+from contract.evaluation.results import Evaluation, Finding, Status
+from contract.spec.facts import Population, Practice
+from contract.spec.schema import Parameter, Version
+
+OPT_OUT_DEADLINE = "participation.opt_out_deadline"
+OPT_OUT_EFFECTIVE = "participation.opt_out_effective"
+_OUT_FIELDS = ("opted_out_on", "left_des_on")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Leaver(_Model):
+    code: str
+    name: str | None = None
+    pcn_code: str | None = None
+    leaves_on: date | None
+    """First day out of the DES; None: not signed up at all this year (out from its start)."""
+    how: str
+    """Why we think it leaves, and how the date was worked out."""
+    out_at_as_of: bool
+    registered_list: int | None = None
+    covered_by: str | None = None
+    """Who serves its patients instead (a network code, or 'network services arranged')."""
+
+
+class NetworkChange(_Model):
+    code: str
+    name: str | None = None
+    members_before: list[str]
+    leaving: list[str]
+    members_after: list[str]
+    registered_list_before: int | None = None
+    registered_list_after: int | None = None
+    obligations_changed: list[str] = Field(default_factory=list)
+    """'term: status if staying → status if leaving' for each obligation whose status changes."""
+
+
+class Uncovered(_Model):
+    code: str
+    name: str | None = None
+    reason: str
+    from_date: date | None = None
+
+
+class PaymentLoss(_Model):
+    entity_type: str
+    entity_code: str
+    term_id: str
+    title: str
+    from_date: date
+    if_staying: Decimal | None
+    if_leaving: Decimal | None
+    lost: Decimal | None
+    """None when either evaluation could not compute the line."""
+    note: str | None = None
+
+
+class CoverageReport(_Model):
+    version: str
+    as_of: date
+    leavers: list[Leaver]
+    networks: list[NetworkChange]
+    uncovered: list[Uncovered]
+    losses: list[PaymentLoss]
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def total_lost(self) -> Decimal:
+        return sum((x.lost for x in self.losses if x.lost is not None), Decimal(0))
+
+    @property
+    def unknown_losses(self) -> int:
+        return sum(1 for x in self.losses if x.lost is None)
+
+
+# --- who leaves, and when ------------------------------------------------------------------------
+
+
+def _date_param(version: Version, term_id: str) -> date | None:
+    term = version.terms.get(term_id)
+    if not isinstance(term, Parameter) or not term.values:
+        return None
+    found = value_at(term, version.meta.in_force.end)
+    if found is None:
+        return None
+    value = found.value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, date) else None
+
+
+def leaving(version: Version, practice: Practice, as_of: date) -> Leaver | None:
+    """The practice as a leaver, or None if it stays in the DES."""
+    values = practice.values
+    signed = values.get("signed_up")
+    if signed is not False and not any(isinstance(values.get(f), date) for f in _OUT_FIELDS):
+        return None
+    left, notice = values.get("left_des_on"), values.get("opted_out_on")
+    if isinstance(left, date):
+        leaves_on: date | None = left
+        how = f"left the DES on {left} (left_des_on)"
+    elif isinstance(notice, date):
+        deadline, effective = _date_param(version, OPT_OUT_DEADLINE), _date_param(version, OPT_OUT_EFFECTIVE)
+        if effective is not None and effective >= notice and (deadline is None or notice <= deadline):
+            leaves_on = effective + timedelta(days=1)
+            how = (f"opted out on {notice}, in the window; in the DES to {effective} ({OPT_OUT_EFFECTIVE}), "
+                   f"out from {leaves_on}")
+        else:
+            leaves_on, how = notice, f"opted out on {notice} (taken as the day it leaves)"
+    else:
+        leaves_on, how = None, "not signed up to the DES this year"
+    registered = values.get("registered_list")
+    return Leaver(code=practice.code, name=practice.name, pcn_code=practice.pcn_code, leaves_on=leaves_on, how=how,
+                  out_at_as_of=leaves_on is None or leaves_on <= as_of,
+                  registered_list=registered if isinstance(registered, int) else None)
+
+
+# --- the two scenarios ----------------------------------------------------------------------------
+
+
+def _staying(population: Population, leavers: dict[str, Leaver]) -> Population:
+    pop = population.model_copy(deep=True)
+    for code in leavers:
+        practice = pop.practices[code]
+        practice.values["signed_up"] = True
+        for name in _OUT_FIELDS:
+            practice.values.pop(name, None)
+            practice.provenance.pop(name, None)
+    return pop
+
+
+def _leaving(population: Population, leavers: dict[str, Leaver]) -> Population:
+    pop = population.model_copy(deep=True)
+    for code in leavers:
+        practice = pop.practices[code]
+        practice.values["signed_up"] = False
+        practice.pcn_code = None
+    for network in pop.networks.values():
+        network.member_codes = [c for c in network.member_codes if c not in leavers]
+    return pop
+
+
+def _by_key(evaluation: Evaluation) -> dict[tuple[str, str, str], Finding]:
+    return {(f.entity_type, f.entity_code, f.term_id): f for f in evaluation.findings}
+
+
+def _from(finding: Finding | None, day: date) -> tuple[Decimal | None, str | None]:
+    """The line's money for the months starting on or after `day` (None: cannot be computed), and a note."""
+    if finding is None or finding.status is Status.not_applicable:
+        return Decimal("0.00"), None
+    if finding.status is Status.input_missing or finding.amount is None:
+        return None, f"cannot compute: {', '.join(finding.missing) or 'inputs missing'}"
+    if finding.schedule:
+        return sum((i.amount for i in finding.schedule if i.month >= day), Decimal("0.00")), None
+    return finding.amount, "no schedule: the whole year's amount"
+
+
+def _list_size(population: Population, code: str, members: list[str]) -> tuple[int | None, bool]:
+    """A network's list: supplied directly (True), or the sum of its members' lists."""
+    network = population.networks[code]
+    given = network.values.get("registered_list")
+    if isinstance(given, int):
+        return given, True
+    sizes = [population.practices[m].values.get("registered_list") for m in members if m in population.practices]
+    if len(sizes) != len(members) or not all(isinstance(s, int) for s in sizes):
+        return None, False
+    return sum(sizes), False  # type: ignore[arg-type]
+
+
+def coverage(version: Version, population: Population, as_of: date) -> CoverageReport:
+    """Who leaves, which networks lose members, whose patients lose network cover, and the money."""
+    leavers = {p.code: found for p in population.practices.values() if (found := leaving(version, p, as_of))}
+    notes: list[str] = []
+    stay = _by_key(evaluate(version, _staying(population, leavers), as_of))
+    gone_pop = _leaving(population, leavers)
+    gone = _by_key(evaluate(version, gone_pop, as_of))
+    start = version.meta.in_force.start
+
+    def first_day(leaver: Leaver) -> date:
+        return leaver.leaves_on or start
+
+    networks: list[NetworkChange] = []
+    network_from: dict[str, date] = {}
+    for network in population.networks.values():
+        lost = [c for c in network.member_codes if c in leavers]
+        if not lost:
+            continue
+        after = [c for c in network.member_codes if c not in leavers]
+        network_from[network.code] = min(first_day(leavers[c]) for c in lost)
+        before_size, direct = _list_size(population, network.code, network.member_codes)
+        after_size = before_size if direct else _list_size(gone_pop, network.code, after)[0]
+        if direct:
+            notes.append(f"{network.code}: its registered list was given directly, so it is not recomputed "
+                         f"without its leaving members; the network's losses are understated")
+        changed = []
+        for (etype, code, term_id), f in stay.items():
+            if etype == "network" and code == network.code and f.term_kind == "obligation":
+                other = gone.get((etype, code, term_id))
+                if other is not None and other.status is not f.status:
+                    changed.append(f"{term_id}: {f.status.value} if staying → {other.status.value} if leaving")
+        networks.append(NetworkChange(code=network.code, name=network.name, members_before=list(network.member_codes),
+                                      leaving=lost, members_after=after, registered_list_before=before_size,
+                                      registered_list_after=after_size, obligations_changed=changed))
+
+    still_serving = {n.code for n in gone_pop.networks.values() if n.member_codes}
+    uncovered: list[Uncovered] = []
+    final_leavers: list[Leaver] = []
+    for leaver in leavers.values():
+        practice = population.practices[leaver.code]
+        arranged = practice.values.get("network_services_arranged") is True
+        covering = practice.values.get("covering_pcn_code")
+        covered_by = None
+        if isinstance(covering, str) and covering in still_serving:
+            covered_by = covering
+        elif arranged:
+            covered_by = "network services arranged"
+        if covered_by is None:
+            reason = "left the DES; no network arranged to serve its patients"
+            if isinstance(covering, str):
+                reason += f" (covering network {covering} is not among the networks with members)"
+            uncovered.append(Uncovered(code=leaver.code, name=leaver.name, reason=reason, from_date=leaver.leaves_on))
+        final_leavers.append(leaver.model_copy(update={"covered_by": covered_by}))
+    members = {c for n in population.networks.values() for c in n.member_codes}
+    for practice in population.practices.values():
+        if practice.code not in leavers and practice.pcn_code is None and practice.code not in members:
+            uncovered.append(Uncovered(code=practice.code, name=practice.name,
+                                       reason="in the DES but not a member of any network"))
+
+    losses: list[PaymentLoss] = []
+    affected = [("practice", leaver.code, first_day(leaver)) for leaver in final_leavers]
+    affected += [("network", code, day) for code, day in network_from.items()]
+    for etype, code, day in affected:
+        for (ftype, fcode, term_id), f in stay.items():
+            if ftype != etype or fcode != code or f.term_kind != "entitlement":
+                continue
+            if_staying, note_s = _from(f, day)
+            if_leaving, note_l = _from(gone.get((ftype, fcode, term_id)), day)
+            lost = None if if_staying is None or if_leaving is None else if_staying - if_leaving
+            if lost == 0:
+                continue
+            losses.append(PaymentLoss(entity_type=etype, entity_code=code, term_id=term_id, title=f.title,
+                                      from_date=day, if_staying=if_staying, if_leaving=if_leaving, lost=lost,
+                                      note="; ".join(dict.fromkeys(n for n in (note_s, note_l) if n)) or None))
+    return CoverageReport(version=version.id, as_of=as_of, leavers=final_leavers, networks=networks,
+                          uncovered=uncovered, losses=losses, notes=notes)
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _money(value: Decimal | None) -> str:
+    return "unknown" if value is None else f"£{value:,.2f}"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(report: CoverageReport) -> str:
+    out = [f"# Coverage: {report.version} at {report.as_of.isoformat()}", ""]
+    out.append(f"{len(report.leavers)} practice(s) leaving the DES "
+               f"({sum(1 for x in report.leavers if x.out_at_as_of)} out at the as-of date); "
+               f"{len(report.networks)} network(s) losing members; {len(report.uncovered)} practice(s) whose "
+               f"patients no network covers; payments lost {_money(report.total_lost)}"
+               + (f" plus {report.unknown_losses} line(s) that cannot be computed" if report.unknown_losses else "")
+               + ".")
+    out += ["", "## Practices leaving", ""]
+    if report.leavers:
+        out += ["| practice | network | leaves on | out at as-of | registered list | covered by | how |",
+                "|---|---|---|---|---|---|---|"]
+        for x in report.leavers:
+            leaves = x.leaves_on.isoformat() if x.leaves_on else "whole year"
+            size = x.registered_list if x.registered_list is not None else ""
+            out.append(f"| {_cell(x.code)} {_cell(x.name or '')} | {x.pcn_code or ''} | {leaves} | "
+                       f"{'yes' if x.out_at_as_of else 'no'} | {size} | {_cell(x.covered_by or 'nobody')} | "
+                       f"{_cell(x.how)} |")
+    else:
+        out.append("None.")
+    out += ["", "## Networks losing members", ""]
+    if report.networks:
+        out += ["| network | members before | leaving | members after | registered list | obligations changed |",
+                "|---|---|---|---|---|---|"]
+        for n in report.networks:
+            size = f"{n.registered_list_before if n.registered_list_before is not None else '?'} → " \
+                   f"{n.registered_list_after if n.registered_list_after is not None else '?'}"
+            out.append(f"| {_cell(n.code)} {_cell(n.name or '')} | {len(n.members_before)} | {', '.join(n.leaving)} | "
+                       f"{len(n.members_after)} | {size} | {_cell('; '.join(n.obligations_changed) or 'none')} |")
+    else:
+        out.append("None.")
+    out += ["", "## Patients not covered by any network", ""]
+    if report.uncovered:
+        out += ["| practice | from | reason |", "|---|---|---|"]
+        for u in report.uncovered:
+            out.append(f"| {_cell(u.code)} {_cell(u.name or '')} | {u.from_date.isoformat() if u.from_date else ''} | "
+                       f"{_cell(u.reason)} |")
+    else:
+        out.append("None.")
+    out += ["", "## Payments lost", ""]
+    if report.losses:
+        out += ["| entity | payment | from | if staying | if leaving | lost | note |", "|---|---|---|---|---|---|---|"]
+        for x in report.losses:
+            out.append(f"| {x.entity_type} {x.entity_code} | {_cell(x.title)} ({x.term_id}) | "
+                       f"{x.from_date.isoformat()} | {_money(x.if_staying)} | {_money(x.if_leaving)} | "
+                       f"{_money(x.lost)} | {_cell(x.note or '')} |")
+    else:
+        out.append("None.")
+    if report.notes:
+        out += ["", "## Notes", ""] + [f"- {_cell(n)}" for n in report.notes]
+    return "\n".join(out) + "\n"
+
+
+CSV_COLUMNS = ["section", "entity_type", "entity_code", "entity_name", "network", "from", "detail", "term_id",
+               "if_staying_gbp", "if_leaving_gbp", "lost_gbp"]
+
+
+def to_csv(report: CoverageReport) -> str:
+    def gbp(value: Decimal | None) -> str:
+        return "" if value is None else f"{value:.2f}"
+
+    rows = []
+    for x in report.leavers:
+        rows.append({"section": "leaver", "entity_type": "practice", "entity_code": x.code, "entity_name": x.name or "",
+                     "network": x.pcn_code or "", "from": x.leaves_on.isoformat() if x.leaves_on else "",
+                     "detail": f"{x.how}; covered by {x.covered_by or 'nobody'}"})
+    for n in report.networks:
+        rows.append({"section": "network", "entity_type": "network", "entity_code": n.code, "entity_name": n.name or "",
+                     "network": n.code, "detail": f"members {len(n.members_before)} → {len(n.members_after)} "
+                     f"(leaving {', '.join(n.leaving)}); list {n.registered_list_before} → {n.registered_list_after}"
+                     + (f"; {'; '.join(n.obligations_changed)}" if n.obligations_changed else "")})
+    for u in report.uncovered:
+        rows.append({"section": "uncovered", "entity_type": "practice", "entity_code": u.code,
+                     "entity_name": u.name or "", "from": u.from_date.isoformat() if u.from_date else "",
+                     "detail": u.reason})
+    for x in report.losses:
+        rows.append({"section": "payment", "entity_type": x.entity_type, "entity_code": x.entity_code,
+                     "from": x.from_date.isoformat(), "detail": f"{x.title}" + (f" ({x.note})" if x.note else ""),
+                     "term_id": x.term_id, "if_staying_gbp": gbp(x.if_staying), "if_leaving_gbp": gbp(x.if_leaving),
+                     "lost_gbp": gbp(x.lost)})
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def to_json(report: CoverageReport) -> str:
+    data = report.model_dump(mode="json")
+    data["total_lost"] = f"{report.total_lost:.2f}"
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def render(report: CoverageReport, fmt: str) -> str:
+    return {"md": to_markdown, "csv": to_csv, "json": to_json}[fmt](report)

@@ -1,0 +1,565 @@
+"""The money effect of moving from one version to another, on a real (or synthetic) population.
+
+``impact(a, b, population)`` evaluates both versions over the same practices and networks
+(:func:`contract.evaluation.evaluate.evaluate`, each at its own as-of date) and compares every payment line:
+
+- per practice and per network: each line's amount for the contract year under A and under B, the
+  change, and the total;
+- nationally and per commissioner: each line's totals;
+- winners and losers (counts, and the largest movers), by list-size band;
+- threshold crossings: an obligation met under A and not under B (a network that falls under a
+  raised size minimum, say) or the reverse, and a line payable under A and not under B or the
+  reverse;
+- inputs missing: a line whose inputs are missing is *unknown*, counted and reported as such, and
+  never added in as £0. Totals add up the known amounts only, and say how many are unknown. A line
+  that a version does not have is a known £0 under that version; a line a practice is not eligible
+  for is a known £0.
+
+With ``attribute_networks=True`` each network-level line is also shared out to the network's member
+practices pro rata to their registered lists (each share rounded to the penny, half up, the last
+member in code order taking the rounding difference, so that shares add up to the network's
+amount); a share is unknown when the network's amount or any member's list is unknown. The shares
+appear on the practices as extra lines marked ``attributed`` and count in the practice-level
+winners, losers and bands, which is what comparing a proposal that moves network money into
+practice money needs. National and commissioner totals never count a share twice: they add up
+each line at the level it is paid.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from contract.evaluation.evaluate import evaluate
+from contract.evaluation.money import to_penny
+from contract.evaluation.results import Evaluation, Status
+from contract.spec.facts import Population
+from contract.spec.schema import Entitlement, Version
+
+PRACTICE_BANDS: list[tuple[int, str]] = [(0, "<5k"), (5000, "5k–10k"), (10000, "10k–15k"), (15000, "15k–20k"),
+                                         (20000, "≥20k")]
+"""Registered-list bands for practices (lower bound, label): reporting choices, not contract terms."""
+NETWORK_BANDS: list[tuple[int, str]] = [(0, "<30k"), (30000, "30k–50k"), (50000, "50k–100k"), (100000, "≥100k")]
+UNKNOWN_BAND = "list unknown"
+TOP_N = 10
+
+ATTRIBUTION_NOTE = ("Network-level lines are also shared out to member practices pro rata to their registered "
+                    "lists (marked 'attributed'); practice winners, losers and bands include those shares, while "
+                    "national and commissioner totals count each line once, at the level it is paid.")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class LineDelta(_Model):
+    """One payment line for one practice or network."""
+
+    term_id: str
+    old: Decimal | None
+    """Amount for A's contract year; None: unknown (an input is missing)."""
+    new: Decimal | None
+    delta: Decimal | None
+    status_a: str
+    """The finding's status under A, or `absent` when A has no such line."""
+    status_b: str
+    attributed: bool = False
+    """A network line's share, attributed to this member practice."""
+    missing: list[str] = []
+    """Inputs the line needed and did not have (either version)."""
+
+
+class EntityImpact(_Model):
+    level: str
+    code: str
+    name: str | None = None
+    commissioner: str | None = None
+    network: str | None = None
+    """A practice's network (from the network's member list)."""
+    list_size: int | None = None
+    band: str
+    lines: list[LineDelta]
+    old_total: Decimal
+    """Sum of the known amounts under A."""
+    new_total: Decimal
+    delta: Decimal | None
+    """The change in total; None when any line is unknown under either version."""
+    unknown_lines: int
+
+
+class Totals(_Model):
+    old: Decimal
+    """Sum of the amounts known under A."""
+    new: Decimal
+    delta: Decimal
+    """Sum of the changes where the amount is known under both versions."""
+    entities: int
+    unknown_a: int
+    """Entities whose amount under A is unknown."""
+    unknown_b: int
+    unknown_delta: int
+    """Entities whose change is unknown (unknown under either version)."""
+
+
+class LineTotal(Totals):
+    term_id: str
+    title: str
+    level: str
+    in_a: bool
+    in_b: bool
+    payable_a: int
+    """Entities paid more than £0 under A."""
+    payable_b: int
+    became_unpayable: int
+    became_payable: int
+
+
+class CommissionerLine(Totals):
+    commissioner: str
+    term_id: str
+
+
+class Mover(_Model):
+    code: str
+    name: str | None = None
+    commissioner: str | None = None
+    list_size: int | None = None
+    old: Decimal
+    new: Decimal
+    delta: Decimal
+
+
+class Band(_Model):
+    band: str
+    count: int
+    known: int
+    """Entities whose change is known."""
+    winners: int
+    losers: int
+    unchanged: int
+    old: Decimal
+    """Sum of known totals under A, over the entities whose change is known."""
+    new: Decimal
+    delta: Decimal
+
+
+class LevelSummary(_Model):
+    level: str
+    count: int
+    known: int
+    unknown: int
+    winners: int
+    losers: int
+    unchanged: int
+    old: Decimal
+    """Over the entities whose change is known."""
+    new: Decimal
+    delta: Decimal
+    top_winners: list[Mover]
+    top_losers: list[Mover]
+    bands: list[Band]
+
+
+class Crossing(_Model):
+    """Entities that cross a threshold between the versions: an obligation met under one and not
+    under the other, or a line payable under one and not under the other."""
+
+    term_id: str
+    title: str
+    term_kind: str
+    level: str
+    from_state: str
+    to_state: str
+    count: int
+    examples: list[str]
+    """Up to five entity codes, in code order."""
+
+
+class MissingInput(_Model):
+    """An input a payment line needed and did not have, and for how many practices and networks."""
+
+    version: str
+    input: str
+    entities: int
+
+
+class Impact(_Model):
+    a: str
+    b: str
+    as_of_a: date
+    as_of_b: date
+    attribute_networks: bool
+    attribution: str | None = None
+    """What attribution means, when it is on."""
+    assumptions: list[str] = []
+    """Inputs assumed where missing (set by the caller, e.g. `contract impact --assume`)."""
+    practices_in_population: int
+    networks_in_population: int
+    input_issues: int
+    lines: list[LineTotal]
+    """National totals, per payment line."""
+    commissioners: list[CommissionerLine]
+    practices: LevelSummary
+    networks: LevelSummary
+    crossings: list[Crossing]
+    missing_inputs: list[MissingInput]
+    entities: list[EntityImpact]
+    summary: str
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def default_as_of(version: Version) -> date:
+    """A date inside the version's in-force period: its last day (every month has accrued)."""
+    return version.meta.in_force.end
+
+
+def _band(size: int | None, bands: list[tuple[int, str]]) -> str:
+    if size is None:
+        return UNKNOWN_BAND
+    label = bands[0][1]
+    for lower, name in bands:
+        if size >= lower:
+            label = name
+    return label
+
+
+def _line_amount(f) -> Decimal | None:
+    if f.status is Status.not_applicable:
+        return Decimal(0)
+    if f.status is Status.input_missing:
+        return None
+    return f.amount
+
+
+def _index(evaluation: Evaluation) -> dict[tuple[str, str], dict[str, object]]:
+    out: dict[tuple[str, str], dict[str, object]] = defaultdict(dict)
+    for f in evaluation.findings:
+        out[(f.entity_type, f.entity_code)][f.term_id] = f
+    return out
+
+
+def _input_name(text: str) -> str:
+    return text.split(" (", 1)[0]
+
+
+def allocate(amount: Decimal, weights: list[tuple[str, int]]) -> dict[str, Decimal]:
+    """Share `amount` pro rata to the weights, to the penny, the last code taking the difference."""
+    total = sum(w for _, w in weights)
+    ordered = sorted(weights)
+    shares = {code: to_penny(amount * w / total) for code, w in ordered}
+    shares[ordered[-1][0]] += amount - sum(shares.values(), Decimal(0))
+    return shares
+
+
+def _totals(rows: Iterable[LineDelta]) -> dict:
+    old = new = delta = Decimal(0)
+    n = ua = ub = ud = 0
+    for r in rows:
+        n += 1
+        if r.old is None:
+            ua += 1
+        else:
+            old += r.old
+        if r.new is None:
+            ub += 1
+        else:
+            new += r.new
+        if r.delta is None:
+            ud += 1
+        else:
+            delta += r.delta
+    return {"old": old, "new": new, "delta": delta, "entities": n, "unknown_a": ua, "unknown_b": ub,
+            "unknown_delta": ud}
+
+
+def _entity(level: str, code: str, name, commissioner, network, size, bands, lines: list[LineDelta]) -> EntityImpact:
+    unknown = sum(1 for x in lines if x.delta is None)
+    return EntityImpact(
+        level=level, code=code, name=name, commissioner=commissioner, network=network, list_size=size,
+        band=_band(size, bands), lines=lines,
+        old_total=sum((x.old for x in lines if x.old is not None), Decimal(0)),
+        new_total=sum((x.new for x in lines if x.new is not None), Decimal(0)),
+        delta=None if unknown else sum((x.delta for x in lines), Decimal(0)),  # type: ignore[misc]
+        unknown_lines=unknown)
+
+
+def _summary_of(level: str, entities: list[EntityImpact], bands: list[tuple[int, str]], top: int) -> LevelSummary:
+    known = [e for e in entities if e.delta is not None]
+
+    def mover(e: EntityImpact) -> Mover:
+        return Mover(code=e.code, name=e.name, commissioner=e.commissioner, list_size=e.list_size,
+                     old=e.old_total, new=e.new_total, delta=e.delta)  # type: ignore[arg-type]
+
+    winners = sorted((e for e in known if e.delta > 0), key=lambda e: (-e.delta, e.code))  # type: ignore[operator]
+    losers = sorted((e for e in known if e.delta < 0), key=lambda e: (e.delta, e.code))  # type: ignore[operator]
+    band_rows = []
+    for label in [name for _, name in bands] + [UNKNOWN_BAND]:
+        members = [e for e in entities if e.band == label]
+        if not members and label == UNKNOWN_BAND:
+            continue
+        k = [e for e in members if e.delta is not None]
+        band_rows.append(Band(
+            band=label, count=len(members), known=len(k),
+            winners=sum(1 for e in k if e.delta > 0), losers=sum(1 for e in k if e.delta < 0),  # type: ignore[operator]
+            unchanged=sum(1 for e in k if e.delta == 0),
+            old=sum((e.old_total for e in k), Decimal(0)), new=sum((e.new_total for e in k), Decimal(0)),
+            delta=sum((e.delta for e in k), Decimal(0))))  # type: ignore[misc]
+    return LevelSummary(
+        level=level, count=len(entities), known=len(known), unknown=len(entities) - len(known),
+        winners=len(winners), losers=len(losers), unchanged=sum(1 for e in known if e.delta == 0),
+        old=sum((e.old_total for e in known), Decimal(0)), new=sum((e.new_total for e in known), Decimal(0)),
+        delta=sum((e.delta for e in known), Decimal(0)),  # type: ignore[misc]
+        top_winners=[mover(e) for e in winners[:top]], top_losers=[mover(e) for e in losers[:top]], bands=band_rows)
+
+
+def _network_size(population: Population, code: str) -> int | None:
+    network = population.networks[code]
+    value = network.values.get("registered_list")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    members = [population.practices[c] for c in network.member_codes if c in population.practices]
+    sizes = [m.values.get("registered_list") for m in members]
+    if not members or any(not isinstance(s, int) or isinstance(s, bool) for s in sizes):
+        return None
+    return sum(sizes)  # type: ignore[arg-type]
+
+
+def _practice_size(population: Population, code: str) -> int | None:
+    value = population.practices[code].values.get("registered_list")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def neutral_overrides(a: Version, b: Version, population: Population, ev_a: Evaluation) -> dict[str, Decimal]:
+    """For a proposal that declares `neutrality`: the money its removed payment lines pay under `a`
+    over this population (known amounts only), spread over this population's basis total, so that
+    the proposal pays out exactly what it takes away here (to within its rate's rounding)."""
+    rule = b.meta.neutrality
+    if rule is None:
+        return {}
+    removed = {t.id for t in a.terms.values() if isinstance(t, Entitlement) and t.id not in b.terms}
+    moved = sum((f.amount for f in ev_a.findings if f.term_id in removed and f.amount is not None), Decimal(0))
+    basis = sum((Decimal(p.values[rule.basis]) for p in population.practices.values()  # type: ignore[arg-type]
+                 if rule.basis in p.values), Decimal(0))
+    if basis == 0:
+        return {}
+    return {rule.moved: moved, rule.population: basis}
+
+
+def describe_neutrality(b: Version, overrides: dict[str, Decimal]) -> str:
+    rule = b.meta.neutrality
+    assert rule is not None
+    return (f"COST-NEUTRAL ON THIS POPULATION: {rule.moved} = £{overrides[rule.moved]:,.2f}, what the removed "
+            f"payment lines pay over this population where their amounts are known (unknown amounts are not "
+            f"moved); {rule.population} = {overrides[rule.population]:,} ({rule.basis} summed over the "
+            f"practices that have it). Pass --national-sums to use the cited national figures instead.")
+
+
+def impact(a: Version, b: Version, population: Population, as_of_a: date | None = None, as_of_b: date | None = None,
+           attribute_networks: bool = False, *, top: int = TOP_N, assumptions: list[str] | None = None,
+           use_reference: bool = False, cost_neutral: bool = True) -> Impact:
+    """Evaluate `a` and `b` over `population` and compare every payment line (see the module docs)."""
+    as_of_a = as_of_a or default_as_of(a)
+    as_of_b = as_of_b or default_as_of(b)
+    ev_a = evaluate(a, population, as_of_a, use_reference=use_reference)
+    overrides = neutral_overrides(a, b, population, ev_a) if cost_neutral else {}
+    ev_b = evaluate(b, population, as_of_b, use_reference=use_reference, overrides=overrides)
+    if overrides:
+        assumptions = [*(assumptions or []), describe_neutrality(b, overrides)]
+    elif cost_neutral and b.meta.neutrality is not None:
+        # Say so rather than silently falling back to the national sums.
+        assumptions = [*(assumptions or []), f"NOT COST-NEUTRAL ON THIS POPULATION: no practice has "
+                       f"{b.meta.neutrality.basis}, so {b.id} spreads its cited national sums instead."]
+    idx_a, idx_b = _index(ev_a), _index(ev_b)
+    # Every payment line of either version; where both have it, B's title and level.
+    lines = {t.id: t for v in (a, b) for t in v.terms.values() if isinstance(t, Entitlement)}
+    line_ids = sorted(lines)
+
+    def level_in(v: Version, tid: str) -> str | None:
+        term = v.terms.get(tid)
+        return term.level.value if isinstance(term, Entitlement) else None
+
+    def deltas(level: str, code: str) -> list[LineDelta]:
+        out = []
+        for tid in line_ids:
+            in_a, in_b = level_in(a, tid) == level, level_in(b, tid) == level
+            if not (in_a or in_b):
+                continue
+            # A version without the line at this level pays nothing on it here: a known £0.
+            fa = idx_a.get((level, code), {}).get(tid) if in_a else None
+            fb = idx_b.get((level, code), {}).get(tid) if in_b else None
+            old = _line_amount(fa) if fa is not None else (None if in_a else Decimal(0))
+            new = _line_amount(fb) if fb is not None else (None if in_b else Decimal(0))
+            missing = sorted({_input_name(m) for f in (fa, fb) if f is not None for m in f.missing})
+            out.append(LineDelta(
+                term_id=tid, old=old, new=new, delta=None if old is None or new is None else new - old,
+                status_a=fa.status.value if fa is not None else "absent",
+                status_b=fb.status.value if fb is not None else "absent", missing=missing))
+        return out
+
+    network_of: dict[str, str] = {}
+    for ncode in sorted(population.networks):
+        for pcode in population.networks[ncode].member_codes:
+            network_of.setdefault(pcode, ncode)
+    networks = []
+    for code in sorted(population.networks):
+        n = population.networks[code]
+        networks.append(_entity("network", code, n.name, n.commissioner_code, None,
+                                _network_size(population, code), NETWORK_BANDS, deltas("network", code)))
+    shares: dict[str, list[LineDelta]] = defaultdict(list)
+    if attribute_networks:
+        for net in networks:
+            members = [c for c in population.networks[net.code].member_codes if c in population.practices]
+            sizes = [(c, _practice_size(population, c)) for c in members]
+            complete = bool(members) and all(s is not None for _, s in sizes) and sum(s for _, s in sizes) > 0  # type: ignore[misc]
+            for line in net.lines:
+                split_old = allocate(line.old, sizes) if complete and line.old is not None else {}  # type: ignore[arg-type]
+                split_new = allocate(line.new, sizes) if complete and line.new is not None else {}  # type: ignore[arg-type]
+                for c in members:
+                    old, new = split_old.get(c), split_new.get(c)
+                    shares[c].append(LineDelta(
+                        term_id=line.term_id, old=old, new=new,
+                        delta=None if old is None or new is None else new - old, status_a=line.status_a,
+                        status_b=line.status_b, attributed=True,
+                        missing=line.missing + ([] if complete else ["registered_list (of a member practice)"])))
+    practices = []
+    for code in sorted(population.practices):
+        p = population.practices[code]
+        practices.append(_entity("practice", code, p.name, p.commissioner_code, network_of.get(code),
+                                 _practice_size(population, code), PRACTICE_BANDS,
+                                 deltas("practice", code) + shares.get(code, [])))
+
+    # National and commissioner totals, each line at the level it is paid (never the shares).
+    paid = [(e, x) for e in [*practices, *networks] for x in e.lines if not x.attributed]
+    by_line: dict[str, list[LineDelta]] = defaultdict(list)
+    by_commissioner: dict[tuple[str, str], list[LineDelta]] = defaultdict(list)
+    for e, x in paid:
+        by_line[x.term_id].append(x)
+        by_commissioner[(e.commissioner or "unknown", x.term_id)].append(x)
+    totals = []
+    for tid in line_ids:
+        rows = by_line.get(tid, [])
+        totals.append(LineTotal(
+            term_id=tid, title=lines[tid].title, level=lines[tid].level.value, in_a=tid in a.terms,
+            in_b=tid in b.terms, payable_a=sum(1 for x in rows if x.old and x.old > 0),
+            payable_b=sum(1 for x in rows if x.new and x.new > 0),
+            became_unpayable=sum(1 for x in rows if x.old and x.old > 0 and x.new == 0),
+            became_payable=sum(1 for x in rows if x.old == 0 and x.new and x.new > 0), **_totals(rows)))
+    commissioners = [CommissionerLine(commissioner=c, term_id=t, **_totals(rows))
+                     for (c, t), rows in sorted(by_commissioner.items())]
+
+    result = Impact(
+        a=a.id, b=b.id, as_of_a=as_of_a, as_of_b=as_of_b, attribute_networks=attribute_networks,
+        attribution=ATTRIBUTION_NOTE if attribute_networks else None, assumptions=list(assumptions or []),
+        practices_in_population=len(population.practices), networks_in_population=len(population.networks),
+        input_issues=len(population.issues), lines=totals, commissioners=commissioners,
+        practices=_summary_of("practice", practices, PRACTICE_BANDS, top),
+        networks=_summary_of("network", networks, NETWORK_BANDS, top),
+        crossings=_crossings(a, b, idx_a, idx_b), missing_inputs=_missing(ev_a, ev_b),
+        entities=[*networks, *practices], summary="")
+    return result.model_copy(update={"summary": summarise(result)})
+
+
+def _state(f, kind: str) -> str:
+    if kind != "entitlement":
+        return f.status.value
+    amount = _line_amount(f)
+    if amount is None:
+        return "unknown"
+    return "payable" if amount > 0 else "not payable"
+
+
+def _crossings(a: Version, b: Version, idx_a, idx_b) -> list[Crossing]:
+    found: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    kinds: dict[str, tuple[str, str, str]] = {}
+    for tid in sorted(a.terms.keys() & b.terms.keys()):
+        ta, tb = a.terms[tid], b.terms[tid]
+        if ta.kind != tb.kind or ta.kind not in ("obligation", "entitlement"):
+            continue
+        kinds[tid] = (tb.title, tb.kind, tb.level.value)  # type: ignore[union-attr]
+    for (level, code) in sorted(idx_a.keys() & idx_b.keys()):
+        fa_all, fb_all = idx_a[(level, code)], idx_b[(level, code)]
+        for tid in kinds:
+            fa, fb = fa_all.get(tid), fb_all.get(tid)
+            if fa is None or fb is None:
+                continue
+            sa, sb = _state(fa, kinds[tid][1]), _state(fb, kinds[tid][1])
+            if sa != sb:
+                found[(tid, sa, sb)].append(code)
+    out = []
+    for (tid, sa, sb), codes in sorted(found.items()):
+        title, kind, level = kinds[tid]
+        out.append(Crossing(term_id=tid, title=title, term_kind=kind, level=level, from_state=sa, to_state=sb,
+                            count=len(codes), examples=sorted(codes)[:5]))
+    return out
+
+
+def _missing(*evaluations: Evaluation) -> list[MissingInput]:
+    out = []
+    for ev in evaluations:
+        counts: Counter[str] = Counter()
+        for (_, _), names in _entity_missing(ev).items():
+            counts.update(names)
+        out.extend(MissingInput(version=ev.version, input=name, entities=n)
+                   for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def _entity_missing(ev: Evaluation) -> dict[tuple[str, str], set[str]]:
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for f in ev.findings:
+        if f.term_kind != "entitlement":
+            continue  # the inputs the payment lines lack; obligations are not money
+        for m in f.missing:
+            found[(f.entity_type, f.entity_code)].add(_input_name(m))
+    return found
+
+
+def _gbp(amount: Decimal, signed: bool = False) -> str:
+    sign = "+" if signed and amount > 0 else "-" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def summarise(r: Impact) -> str:
+    """One paragraph, generated from the impact."""
+    parts = [f"Comparing {r.a} (as at {r.as_of_a.isoformat()}) with {r.b} (as at {r.as_of_b.isoformat()}) over "
+             f"{r.practices_in_population:,} practices and {r.networks_in_population:,} networks."]
+    known_old = sum((x.old for x in r.lines), Decimal(0))
+    known_new = sum((x.new for x in r.lines), Decimal(0))
+    change = sum((x.delta for x in r.lines), Decimal(0))
+    unknown = sum(x.unknown_delta for x in r.lines)
+    parts.append(f"Known amounts total {_gbp(known_old)} under {r.a} and {_gbp(known_new)} under {r.b}; where a "
+                 f"line is known under both the change is {_gbp(change, signed=True)}.")
+    if unknown:
+        worst = sorted((x for x in r.lines if x.unknown_delta), key=lambda x: (-x.unknown_delta, x.term_id))
+        named = ", ".join(f"{x.title.lower()} ({x.unknown_delta:,})" for x in worst[:4])
+        parts.append(f"{_n(unknown, 'line')} of practices or networks cannot be computed for want of inputs "
+                     f"and {'is' if unknown == 1 else 'are'} counted as unknown, not £0: {named}.")
+        if r.missing_inputs:
+            top = sorted(r.missing_inputs, key=lambda m: (-m.entities, m.version, m.input))[:3]
+            parts.append("Most often missing: " + ", ".join(
+                f"{m.input} ({_n(m.entities, 'practice or network', 'practices or networks')} under {m.version})"
+                for m in top) + ".")
+    for s in (r.practices, r.networks):
+        parts.append(f"{s.level.capitalize()}s: {s.winners:,} gain, {s.losers:,} lose, {s.unchanged:,} unchanged, "
+                     f"{s.unknown:,} unknown.")
+    crossings = [c for c in r.crossings if c.from_state in ("met", "payable") or c.to_state in ("met", "payable")]
+    if crossings:
+        parts.append("Threshold crossings: " + "; ".join(
+            f"{c.title.lower()}: {c.count:,} {c.level}{'' if c.count == 1 else 's'} from "
+            f"{c.from_state.replace('_', ' ')} to "
+            f"{c.to_state.replace('_', ' ')}" for c in crossings[:5]) + ".")
+    if r.attribute_networks:
+        parts.append(ATTRIBUTION_NOTE)
+    if r.assumptions:
+        parts.append(f"{len(r.assumptions)} assumption(s) filled missing inputs: see the list of assumptions.")
+    return " ".join(parts)

@@ -1,0 +1,20 @@
+"""`contract validate`: load and check every version (exit 1 on the first spec error)."""
+
+from __future__ import annotations
+
+from contract.engine.compiler import compile_version
+from contract.spec.loader import load_version, version_ids
+
+
+def register(sub) -> None:
+    p = sub.add_parser("validate", help="validate every spec (schema, references, types, engine limits)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    for vid in version_ids():
+        version = load_version(vid)
+        compiled = compile_version(version)
+        print(f"{vid}: {len(version.terms)} terms, {len(compiled.decisions)} decisions, "
+              f"{len(compiled.rulesets)} rulesets: ok")
+    return 0

@@ -1,0 +1,80 @@
+"""Additional roles reimbursement: each post's claim, month by month, within the role's limits.
+
+One implementation for every version; the roles, percentages, maximums and posts allowed are data
+(a version's roles table). For each month a post is in place and its role is available:
+claim = min(annual cost × reimbursed percent, role maximum per WTE × WTE) ÷ 12, with the WTE of
+each role capped at the posts the network's size allows (earliest starters first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from contract.evaluation.money import month_end, months
+from contract.lang.expressions import describe_value
+from contract.spec.facts import StaffMember
+from contract.spec.schema import Period, RolesTable
+
+
+@dataclass
+class StaffResult:
+    exact_by_month: list[tuple[date, Decimal]]
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def explain(self, total: Decimal) -> str:
+        head = f"Additional roles claims over the accrual period = £{total:,}."
+        return head + (" " + " ".join(self.notes) if self.notes else "")
+
+
+_NEEDED = ("role", "wte", "annual_cost", "start_date")
+
+
+def reimburse_staff(staff: list[StaffMember], roles: RolesTable, accrual: Period,
+                    posts_allowed: Decimal | int | None) -> StaffResult:
+    limits = {r.role: r for r in roles.roles}
+    by_month: dict[date, Decimal] = {m: Decimal(0) for m in months(accrual.start, accrual.end)}
+    result = StaffResult([])
+    if not staff:
+        result.notes.append("No posts claimed.")
+    cap_left: dict[str, Decimal] = {}
+    for member in sorted(staff, key=lambda s: (s.values.get("start_date") or date.max, s.staff_id)):
+        v = member.values
+        lacking = [n for n in _NEEDED if n not in v]
+        if roles.requires_additional and "additional" not in v:
+            lacking.append("additional")
+        if lacking:
+            result.missing.append(f"post {member.staff_id} ({member.provenance}) lacks {', '.join(lacking)}")
+            continue
+        role = limits.get(str(v["role"]))
+        if role is None:
+            result.notes.append(f"Post {member.staff_id}: role {v['role']!r} is not reimbursed in this version.")
+            continue
+        if roles.requires_additional and v["additional"] is not True:
+            result.notes.append(f"Post {member.staff_id}: not additional to the baseline, not reimbursed.")
+            continue
+        wte = Decimal(v["wte"])  # type: ignore[arg-type]
+        if posts_allowed is not None:
+            left = cap_left.setdefault(role.role, Decimal(posts_allowed))
+            if left <= 0:
+                result.notes.append(
+                    f"Post {member.staff_id}: over the {posts_allowed} {role.title.lower()} post(s) allowed.")
+                continue
+            if wte > left:
+                result.notes.append(
+                    f"Post {member.staff_id}: {describe_value(wte)} WTE capped at {describe_value(left)}.")
+                wte = left
+            cap_left[role.role] = left - wte
+        yearly = Decimal(v["annual_cost"]) * role.reimbursed_percent / 100  # type: ignore[arg-type]
+        if role.max_per_wte_year is not None:
+            yearly = min(yearly, role.max_per_wte_year * wte)
+        start, end = v["start_date"], v.get("end_date")
+        for month in by_month:
+            in_post = start <= month_end(month) and (end is None or end >= month)  # type: ignore[operator]
+            if in_post and role.available_from <= month_end(month):
+                by_month[month] += yearly / 12
+        result.notes.append(f"Post {member.staff_id} ({role.title.lower()}): £{yearly:,.2f} a year reimbursable.")
+    result.exact_by_month = list(by_month.items())
+    return result

@@ -1,0 +1,208 @@
+"""NHS Digital's ePCN register (.xlsx): which networks exist and which practices are in them.
+
+Two sheets are read, each by header name so that a reordered or widened export still reads:
+
+* ``PCN Details``: one row per network (code, name, commissioning CCG, open and close dates).
+* ``PCN Core Partner Details``: one row per practice-to-network relationship. Its ``PCN Name``
+  column is a VLOOKUP formula with no cached value, so network names come from ``PCN Details``.
+
+A network with a close date, or a relationship with an end date, is history rather than the
+current shape of the network: it is left out and counted in the summary, not reported as an issue.
+Anything that contradicts the register itself (unknown network, a practice listed twice, a
+missing code) is an :class:`~contract.spec.facts.InputIssue` naming the sheet row.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+from openpyxl.workbook.workbook import Workbook
+
+from contract.io.readers.common import check_code, header_index, is_blank, report
+from contract.io.readers.summary import FileSummary
+from contract.spec.facts import FieldDef, InputError, Network, Population, Practice, Provenance
+
+FORMAT = "ePCN register (NHS Digital)"
+NETWORK_SHEET = "PCN Details"
+PARTNER_SHEET = "PCN Core Partner Details"
+
+PCN_CODE, PCN_NAME, PCN_CCG = "PCN Code", "PCN Name", "Current Clinical Commissioning Group Code"
+PCN_CLOSE = "Close Date"
+PARTNER_CODE, PARTNER_NAME, PARTNER_CCG = (
+    "Partner Organisation Code",
+    "Partner Name",
+    "Practice Parent CCG Code",
+)
+PARTNER_PCN, PARTNER_END = "PCN Code", "Practice to PCN Relationship End Date"
+
+REGISTERED = "registered"  # the catalogue's network flag that a register listing establishes
+
+Row = tuple[object, ...]
+
+
+def read_epcn(path: Path, population: Population, catalogue: dict[str, FieldDef] | None = None) -> list[FileSummary]:
+    """Add the register's current networks and member practices to ``population``.
+
+    If the catalogue defines the network flag ``registered``, each current network gets
+    ``registered = True`` sourced to its row: being listed in the register counts as registered.
+
+    Returns one summary per sheet. Raises InputError if the file is not a workbook, or a sheet or
+    a required column is missing."""
+    file = path.name
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(file, None, None, f"not a readable .xlsx workbook ({exc})") from None
+    try:
+        registered = (catalogue or {}).get(REGISTERED)
+        sheets = [
+            _read_networks(workbook, file, population, registered is not None),
+            _read_partners(workbook, file, population),
+        ]
+    finally:
+        workbook.close()
+    population.sources.append(str(path))
+    return sheets
+
+
+def _sheet(workbook: Workbook, file: str, name: str, required: tuple[str, ...]) -> tuple[dict[str, int], Iterator]:
+    """The column index of a sheet's header row and an iterator over (row number, values) after it.
+
+    The header is the first non-blank row; row numbers are the spreadsheet's own (1-based)."""
+    if name not in workbook.sheetnames:
+        raise InputError(file, None, None, f"sheet {name!r} not found (sheets: {', '.join(workbook.sheetnames)})")
+    rows = enumerate(workbook[name].iter_rows(values_only=True), start=1)
+    for _number, header in rows:
+        if not all(is_blank(c) for c in header):
+            return header_index(header, required, file, f"sheet {name!r}"), rows
+    raise InputError(file, None, None, f"sheet {name!r} has no header row")
+
+
+def _cell(row: Row, index: dict[str, int], column: str) -> object:
+    # read-only rows can be shorter than the header when trailing cells are empty
+    i = index.get(column)
+    return row[i] if i is not None and i < len(row) else None
+
+
+def _text(value: object) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def _read_networks(workbook: Workbook, file: str, population: Population, flag: bool) -> FileSummary:
+    summary = FileSummary(file=file, sheet=NETWORK_SHEET, format=FORMAT)
+    index, rows = _sheet(workbook, file, NETWORK_SHEET, (PCN_CODE, PCN_NAME, PCN_CCG))
+    for number, row in rows:
+        summary.rows += 1
+        if all(is_blank(c) for c in row):
+            summary.leave_out("blank row")
+            continue
+        try:
+            code = check_code(_cell(row, index, PCN_CODE))
+        except ValueError as exc:
+            report(population, summary, number, PCN_CODE, f"network code {exc}")
+            summary.leave_out("no valid network code")
+            continue
+        if not is_blank(_cell(row, index, PCN_CLOSE)):
+            summary.leave_out("network closed")
+            continue
+        if code in population.networks:
+            report(population, summary, number, PCN_CODE, f"network {code} is listed twice")
+            summary.leave_out("network listed twice")
+            continue
+        network = population.networks[code] = Network(
+            code=code,
+            name=_text(_cell(row, index, PCN_NAME)),
+            commissioner_code=_commissioner(population, summary, number, row, index, PCN_CCG),
+        )
+        if flag:
+            network.set(REGISTERED, True, Provenance(file=file, row=number))
+        summary.used += 1
+    summary.count("networks", summary.used)
+    return summary
+
+
+def _commissioner(
+    population: Population, summary: FileSummary, number: int, row: Row, index: dict[str, int], column: str
+) -> str | None:
+    """The CCG code of a row; a bad one is reported but does not lose the row."""
+    try:
+        return check_code(_cell(row, index, column))
+    except ValueError as exc:
+        report(population, summary, number, column, f"commissioner code {exc}")
+        return None
+
+
+def _read_partners(workbook: Workbook, file: str, population: Population) -> FileSummary:
+    summary = FileSummary(file=file, sheet=PARTNER_SHEET, format=FORMAT)
+    index, rows = _sheet(workbook, file, PARTNER_SHEET, (PARTNER_CODE, PARTNER_NAME, PARTNER_CCG, PARTNER_PCN))
+    first_row: dict[str, int] = {}
+    for number, row in rows:
+        summary.rows += 1
+        reason = _add_partner(population, summary, number, row, index, first_row)
+        if reason is None:
+            summary.used += 1
+        else:
+            summary.leave_out(reason)
+    summary.count("member practices", summary.used)
+    empty = sum(1 for n in population.networks.values() if not n.member_codes)
+    if empty:
+        summary.count("networks with no member practice", empty)
+    return summary
+
+
+def _add_partner(
+    population: Population,
+    summary: FileSummary,
+    number: int,
+    row: Row,
+    index: dict[str, int],
+    first_row: dict[str, int],
+) -> str | None:
+    """Add one relationship row; return why it was left out, or None if it was used."""
+    if all(is_blank(c) for c in row):
+        return "blank row"
+    try:
+        code = check_code(_cell(row, index, PARTNER_CODE))
+    except ValueError as exc:
+        report(population, summary, number, PARTNER_CODE, f"practice code {exc}")
+        return "no valid practice code"
+    # An ended relationship is history (the practice moved or left): not a current member.
+    if not is_blank(_cell(row, index, PARTNER_END)):
+        return "relationship ended"
+    try:
+        pcn_code = check_code(_cell(row, index, PARTNER_PCN))
+    except ValueError as exc:
+        report(population, summary, number, PARTNER_PCN, f"network code {exc}")
+        return "no valid network code"
+    network = population.networks.get(pcn_code)
+    if network is None:
+        report(
+            population,
+            summary,
+            number,
+            PARTNER_PCN,
+            f"practice {code}'s network {pcn_code} is not a current network on sheet {NETWORK_SHEET!r}",
+        )
+        return "network not on PCN Details"
+    if code in population.practices:
+        where = f" (row {first_row[code]})" if code in first_row else ""
+        report(
+            population,
+            summary,
+            number,
+            PARTNER_CODE,
+            f"practice {code} is already a member of {population.practices[code].pcn_code}{where}",
+        )
+        return "practice listed twice"
+    first_row[code] = number
+    population.practices[code] = Practice(
+        code=code,
+        name=_text(_cell(row, index, PARTNER_NAME)),
+        commissioner_code=_commissioner(population, summary, number, row, index, PARTNER_CCG),
+        pcn_code=pcn_code,
+    )
+    network.member_codes.append(code)
+    return None
