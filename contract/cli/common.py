@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from contract.cli.app import UsageError
@@ -70,3 +72,26 @@ def emit(text: str, output: Path | None) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
         progress(f"wrote {output}")
+
+
+def parse_sets(texts: list[str] | None, version) -> dict[str, Decimal]:
+    """`--set PARAM=VALUE` (repeatable) as evaluation overrides: each PARAM a national parameter of
+    `version`, each VALUE a plain decimal number. Anything else is a usage error (exit 2)."""
+    from contract.spec.schema import EntityLevel, Parameter
+
+    overrides: dict[str, Decimal] = {}
+    for text in texts or []:
+        name, sep, raw = text.partition("=")
+        name, raw = name.strip(), raw.strip()
+        if not sep or not name or not raw:
+            raise UsageError(f"--set {text!r}: write PARAM=VALUE, e.g. --set rate.core_pcn_funding=1.60")
+        term = version.terms.get(name)
+        if not (isinstance(term, Parameter) and term.level is EntityLevel.national):
+            raise UsageError(f"--set {text!r}: {name} is not a national parameter of {version.id} "
+                             f"(see `contract show {version.id}`)")
+        if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", raw):
+            raise UsageError(f"--set {text!r}: {raw!r} is not a plain decimal number")
+        if name in overrides:
+            raise UsageError(f"--set {text!r}: {name} is set twice")
+        overrides[name] = Decimal(raw)
+    return overrides

@@ -26,6 +26,7 @@ from contract.lang.expressions import (
     refs,
 )
 from contract.spec.facts import FieldDef, FieldType, Level, load_field_catalogue
+from contract.spec.references import CONDITION_ATTRS, expressions_of  # noqa: F401  (re-exported)
 from contract.spec.schema import (
     INDICATOR_METHODS,
     Entitlement,
@@ -337,23 +338,6 @@ def _check_indicator_set(version: Version, term: IndicatorSet, fields: dict[str,
         if isinstance(adjust, Parameter) and adjust.formula and adjust.level is not term.level:
             raise SpecError(path, f"{term.id}.{at}.prevalence_adjustment",
                             f"{adjust.id} is a {adjust.level.value} formula")
-
-
-CONDITION_ATTRS = ("requirement", "applies_when", "eligible_when")
-
-
-def expressions_of(term: Term) -> list[tuple[str, object]]:
-    """Every expression a term holds, parsed: (attribute, tree)."""
-    found: list[tuple[str, object]] = []
-    for attr in CONDITION_ATTRS:
-        text = getattr(term, attr, None)
-        if text:
-            found.append((attr, parse_condition(text)))
-    for attr in ("formula", "basis"):
-        text = getattr(term, attr, None)
-        if text:
-            found.append((attr, parse_formula(text)))
-    return found
 
 
 def _is_iso_date(text: str) -> bool:
