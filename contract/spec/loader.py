@@ -26,6 +26,7 @@ from contract.lang.expressions import (
     refs,
 )
 from contract.spec.facts import FieldDef, FieldType, Level, load_field_catalogue
+from contract.spec.paths import specs_root
 from contract.spec.references import CONDITION_ATTRS, expressions_of  # noqa: F401  (re-exported)
 from contract.spec.schema import (
     INDICATOR_METHODS,
@@ -46,7 +47,8 @@ from contract.spec.schema import (
 )
 from contract.spec.yamlio import SpecError, load_yaml
 
-SPECS_ROOT = Path(__file__).resolve().parents[2] / "specs"
+SPECS_ROOT = specs_root()
+"""The installed or checked-out specs (see contract.spec.paths); every `root` argument defaults to it."""
 
 
 def _key_of(loc: tuple) -> str:
