@@ -65,6 +65,15 @@ def test_sentences_read_as_words_with_values():
     assert words == "minutes delivered (1,440) is at least minutes required (1,500)"
 
 
+def test_compound_conditions_and_conditional_formulas_read_as_words():
+    # A compound condition is worded as a whole, with its compound parts in brackets; a formula's
+    # "x if test else y" words its test as a condition. Missing values say so.
+    cond = parse_condition("signed_up and (beds > 0 or not care_home)")
+    assert to_sentence(cond, {"signed_up": "signed up"}) == "signed up and (beds is more than 0 or not (care home))"
+    formula = parse_formula("rate if signed_up else 0")
+    assert to_sentence(formula, {}, {"rate": Decimal("1.5")}) == "rate (1.5) if signed up (not given), otherwise 0"
+
+
 names = st.sampled_from(["a", "b", "c"])
 atoms = st.builds(lambda n, op, k: f"{n} {op} {k}", names, st.sampled_from([">=", "<", "==", "!="]),
                   st.integers(0, 4))

@@ -9,7 +9,7 @@ import pytest
 
 from contract.spec.loader import SPECS_ROOT, load_version, version_ids
 from contract.spec.schema import Entitlement, Obligation, Parameter
-from contract.spec.yamlio import SpecError
+from contract.spec.yamlio import SpecError, load_yaml
 
 GOOD_TERM = """
 terms:
@@ -149,3 +149,19 @@ def test_an_overlay_on_a_missing_base_is_a_spec_error_naming_the_base_key(tmp_pa
     with pytest.raises(SpecError, match="base") as err:
         _load(root)
     assert "no version '2018-19'" in str(err.value)
+
+
+def test_yaml_keeps_dates_and_decimals_as_their_text(tmp_path):
+    # 0.147 must reach Decimal without passing through a float (0.147 has no exact binary form), and
+    # a date stays text for pydantic to judge.
+    path = tmp_path / "t.yaml"
+    path.write_text("rate: 0.147\neffective: 2019-02-30\ncount: 7\n", encoding="utf-8")
+    assert load_yaml(path) == {"rate": "0.147", "effective": "2019-02-30", "count": 7}
+
+
+def test_a_decimal_tag_on_a_list_is_a_spec_error_naming_the_file_and_line(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text("a: 1\nrate: !!float [1, 2]\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="line 2") as caught:
+        load_yaml(path)
+    assert caught.value.file == str(path)

@@ -360,7 +360,7 @@ def evaluate_condition(cond: Condition, env: Env) -> bool | None:
     if isinstance(cond, Not):
         inner = evaluate_condition(cond.item, env)
         return None if inner is None else not inner
-    results = [evaluate_condition(i, env) for i in cond.items]  # type: ignore[union-attr]
+    results = [evaluate_condition(i, env) for i in cond.items]
     if isinstance(cond, All):
         if False in results:
             return False
@@ -404,7 +404,7 @@ def to_sentence(tree: Formula | Condition, label: dict[str, str], env: Env | Non
             return f"{words} (not given)"
         return words
 
-    def operand(node: Formula) -> str:
+    def operand(node: Formula | Condition) -> str:
         if isinstance(node, Ref):
             return name(node)
         if isinstance(node, Lit):

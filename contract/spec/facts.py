@@ -26,15 +26,22 @@ class Level(StrEnum):
     staff = "staff"
 
 
-class FieldType(StrEnum):
-    count = "count"  # whole number, never negative (patients, beds, minutes)
-    money = "money"  # pounds, at most 2 decimal places, never negative
-    decimal = "decimal"  # exact decimal, never negative (weighted list, WTE, points)
-    percent = "percent"  # 0 to 100, exact decimal
-    flag = "flag"  # yes/no
-    date = "date"  # ISO date, YYYYMMDD or DD/MM/YYYY
-    code = "code"  # an ODS-like code: letters, digits
-    text = "text"
+# Declared with the functional form because a member named `count` in a class body would shadow
+# str.count (mypy reports it); the members and their values are the same either way.
+FieldType = StrEnum(
+    "FieldType",
+    [
+        ("count", "count"),  # whole number, never negative (patients, beds, minutes)
+        ("money", "money"),  # pounds, at most 2 decimal places, never negative
+        ("decimal", "decimal"),  # exact decimal, never negative (weighted list, WTE, points)
+        ("percent", "percent"),  # 0 to 100, exact decimal
+        ("flag", "flag"),  # yes/no
+        ("date", "date"),  # ISO date, YYYYMMDD or DD/MM/YYYY
+        ("code", "code"),  # an ODS-like code: letters, digits
+        ("text", "text"),
+    ],
+    module=__name__,
+)
 
 
 class Frozen(BaseModel):
@@ -143,7 +150,8 @@ def coerce(field: FieldDef, raw: object) -> FactValue:
         if number != number.to_integral_value():
             raise ValueError(f"{raw!r} is not a whole number")
         return int(number)
-    if t is FieldType.money and number.as_tuple().exponent < -2:
+    exponent = number.as_tuple().exponent  # an int: the number is finite (checked above)
+    if t is FieldType.money and isinstance(exponent, int) and exponent < -2:
         raise ValueError(f"{raw!r} has more than 2 decimal places (money is to the penny)")
     if t is FieldType.percent and number > 100:
         raise ValueError(f"{raw!r} is over 100 (percent)")

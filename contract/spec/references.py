@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
-from contract.lang.expressions import parse_condition, parse_formula, refs
+from contract.lang.expressions import Condition, Formula, parse_condition, parse_formula, refs
 from contract.spec.schema import (
     Entitlement,
     IndicatorSet,
@@ -59,18 +59,18 @@ def _is_iso_date(text: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _condition(text: str) -> object:
+def _condition(text: str) -> Condition:
     return parse_condition(text)
 
 
 @lru_cache(maxsize=8192)
-def _formula(text: str) -> object:
+def _formula(text: str) -> Formula:
     return parse_formula(text)
 
 
-def expressions_of(term: Term) -> list[tuple[str, object]]:
+def expressions_of(term: Term) -> list[tuple[str, Condition | Formula]]:
     """Every expression a term holds, parsed: (attribute, tree)."""
-    found: list[tuple[str, object]] = []
+    found: list[tuple[str, Condition | Formula]] = []
     for attr in CONDITION_ATTRS:
         text = getattr(term, attr, None)
         if text:
@@ -86,7 +86,7 @@ def expression_names(term: Term) -> set[str]:
     """Every name (field or parameter) the term's expressions read."""
     names: set[str] = set()
     for _attr, tree in expressions_of(term):
-        names |= refs(tree)  # type: ignore[arg-type]
+        names |= refs(tree)
     return names
 
 

@@ -74,19 +74,10 @@ class Period(Strict):
         return self.start <= day <= self.end
 
 
-class Unit(StrEnum):
-    gbp = "gbp"
-    patients = "patients"
-    minutes = "minutes"
-    hours = "hours"
-    days = "days"
-    percent = "percent"
-    ratio = "ratio"
-    count = "count"
-    points = "points"
-    wte = "wte"
-    date = "date"
-    flag = "flag"
+# Unit and OverlayOp use the functional form because members named `count` and `replace` in a class
+# body would shadow str.count and str.replace (mypy reports it); the members are the same either way.
+# (Given as names, a StrEnum's values are the names in lower case: here, the names themselves.)
+Unit = StrEnum("Unit", "gbp patients minutes hours days percent ratio count points wte date flag", module=__name__)
 
 
 class Per(StrEnum):
@@ -459,11 +450,11 @@ class SpecFile(Strict):
     terms: list[Term]
 
 
-class OverlayOp(StrEnum):
-    add = "add"
-    remove = "remove"
-    replace = "replace"
-    set_values = "set_values"
+OverlayOp = StrEnum(
+    "OverlayOp",
+    [("add", "add"), ("remove", "remove"), ("replace", "replace"), ("set_values", "set_values")],
+    module=__name__,
+)
 
 
 class OverlayChange(Strict):

@@ -37,8 +37,14 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 # Timestamps stay strings; numbers with a decimal point stay strings too, so that 0.147 is read as
 # the exact Decimal("0.147") and never passes through a float.
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-_StrictLoader.add_constructor("tag:yaml.org,2002:float", lambda loader, node: loader.construct_scalar(node))
+def _scalar_as_text(loader: _StrictLoader, node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode):  # the tags below are scalars' tags
+        raise SpecError(node.start_mark.name, None, f"expected a single value at line {node.start_mark.line + 1}")
+    return str(loader.construct_scalar(node))
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _scalar_as_text)
+_StrictLoader.add_constructor("tag:yaml.org,2002:float", _scalar_as_text)
 
 
 def load_yaml(path: Path) -> Any:
