@@ -18,9 +18,17 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
+# The guards first (style, the layer contract, types), then the tests; any failure stops the run.
 test: $(STAMP)
 	$(BIN)/ruff check contract tests scripts
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check contract tests scripts
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
@@ -32,4 +40,4 @@ serve: docs
 	$(BIN)/mkdocs serve
 
 clean:
-	rm -rf $(VENV) site out .pytest_cache .hypothesis
+	rm -rf $(VENV) site out dist .pytest_cache .hypothesis .mypy_cache
