@@ -29,9 +29,11 @@ from contract.analysis.diff import (
     Shift,
     TermState,
     VersionDiff,
+    describe,
     diff,
     diff_many,
     frequency_days,
+    salient,
 )
 from contract.lang.redline import Op, clauses, new_text, old_text, redline, to_critic, to_html
 from contract.spec.loader import SPECS_ROOT, load_version, read_meta, version_ids
@@ -382,7 +384,7 @@ def apply_mutations(version: Version, mutations) -> Version:
         else:
             terms = dict(version.terms)
             terms[tid] = _obligation(tid, "contiguous_area", funded_by=["payment.network"] if arg else [])
-            version = version.model_copy(update={"terms": terms})
+            version = version.model_copy(update={"terms": terms, "files": {**version.files, tid: "terms.yaml"}})
     return version
 
 
@@ -685,7 +687,7 @@ def _validate(document: dict, schema_name: str, model) -> None:
 
 
 def test_json_output_validates_against_the_published_schema():
-    from contract.cli.diff import render
+    from contract.render.diff import render
 
     terms = {k: v for k, v in BASE.terms.items() if k != "obl.contiguous"}
     terms["obl.new_work"] = _obligation("obl.new_work", "contiguous_area")
@@ -696,7 +698,7 @@ def test_json_output_validates_against_the_published_schema():
 
 
 def test_html_output_escapes_what_it_renders():
-    from contract.cli.diff import render
+    from contract.render.diff import render
 
     nasty = "<script>alert('x')</script> & more"
     b = replaced(BASE, "obl.size", summary=nasty, title="Size <b>bold</b>")
@@ -710,7 +712,7 @@ def test_html_output_escapes_what_it_renders():
 
 
 def test_reports_are_reproducible_and_every_format_renders():
-    from contract.cli.diff import render
+    from contract.render.diff import render
 
     b = with_value(BASE, "param.rate_network", Decimal("1.75"))
     for fmt in ("md", "html", "json", "csv"):
@@ -756,3 +758,155 @@ def test_two_contract_years_get_no_verdicts():
 
     m = diff_many([load_version(v) for v in ("2019-20", "2020-21", "2023-24")])
     assert m.verdicts == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Money priced by the evaluator for the average network (contract.analysis.diff.money)
+
+
+def _real(*ids: str) -> list[Version]:
+    missing = [v for v in ids if v not in version_ids()]
+    if missing:
+        pytest.skip(f"versions {missing} not present")
+    return [load_version(v) for v in ids]
+
+
+def _line(d: VersionDiff, term_id: str):
+    return next(x for x in d.money.lines if x.term_id == term_id)
+
+
+def test_2019_20_to_2020_21_is_priced_from_the_spec_rates_without_the_opt_out_line():
+    a, b = _real("2019-20", "2020-21")
+    d = diff(a, b)
+    n = Decimal(50000)  # the average network: registered = weighted = adjusted patients
+    # specs/2019-20/payments.yaml and specs/2020-21/payments.yaml (written answer of 5 June 2019; Lentells; BMA):
+    expected = {
+        # core PCN funding £1.50 a registered patient a year, 12 months both years
+        "payment.core_pcn_funding": (n * Decimal("1.50"), n * Decimal("1.50")),
+        # participation £0.147 a weighted patient a month, 12 months both years (practice-level, all members)
+        "payment.network_participation": (n * Decimal("0.147") * 12, n * Decimal("0.147") * 12),
+        # clinical director: £0.5143 for July 2019 to March 2020, then £0.722 a year
+        "payment.clinical_director": (n * Decimal("0.5143"), n * Decimal("0.722")),
+        # extended hours £1.45 a year: 9 months (July to March) in 2019/20, 12 in 2020/21
+        "payment.extended_hours": (n * Decimal("1.45") * 9 / 12, n * Decimal("1.45")),
+        # PCN support 27p a weighted patient for April to September 2020 (2020/21 only)
+        "payment.pcn_support": (Decimal(0), n * Decimal("0.27")),
+        # paid only to a practice that opted out: the average network's practices did not
+        "payment.network_participation_until_opt_out": (Decimal(0), Decimal(0)),
+    }
+    for term_id, (old, new) in expected.items():
+        line = _line(d, term_id)
+        assert (line.old, line.new) == (old, new), term_id
+    # 75,000 + 88,200 + 25,715 + 54,375 = 243,290; 75,000 + 88,200 + 36,100 + 72,500 + 13,500 = 285,300
+    assert (d.money.old_total, d.money.new_total) == (Decimal("243290.00"), Decimal("285300.00"))
+    assert d.money.delta_total == Decimal("42010.00")
+    assert "not payable to the average network" in _line(d, "payment.network_participation_until_opt_out").note
+    assert "network participation payment up to an opt-out" not in " ".join(describe(c) for c in salient(d))
+    # lines whose inputs are not assumed are not priced, and say why
+    assert {"payment.additional_roles", "payment.care_home_premium", "payment.iif"} <= set(d.money.not_priced)
+    assert "posts" in _line(d, "payment.additional_roles").note
+    assert "per bed" in _line(d, "payment.care_home_premium").note
+    assert d.money.as_of_b == date(2021, 3, 31)
+    assert any("signed up" in x for x in d.money.assumptions)
+
+
+def test_the_diff_command_prices_2019_20_to_2020_21_at_42010():
+    _real("2019-20", "2020-21")
+    from contract.cli.app import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["diff", "2019-20", "2020-21", "--format", "json"]) == 0
+    assert json.loads(out.getvalue())["money"]["delta_total"] == "42010.00"
+
+
+def test_set_overrides_the_last_versions_evaluation_and_is_listed():
+    a, b = _real("2023-24", "2024-25-proposals")
+    plain = diff(a, b)
+    d = diff(a, b, overrides={"proposal.additional_investment": Decimal("613300000")})
+    # rate.core_consolidation = round_to(proposal.moved_total / national.weighted_population, 0.001), and the
+    # weighted population is 61,330,000: £613,300,000 more adds exactly £10.000 a weighted patient a year,
+    # so 50,000 × £10 = £500,000.00 more for the average network; 2023-24 (A) is not touched.
+    assert _line(d, "payment.core_consolidation").new - _line(plain, "payment.core_consolidation").new == \
+        Decimal("500000.00")
+    assert d.money.old_total == plain.money.old_total
+    assert d.money.overrides == ["proposal.additional_investment=613300000"]
+    assert "proposal.additional_investment=613300000" in d.summary
+
+
+def test_the_consolidated_core_line_is_priced_and_the_lines_it_replaces_moved():
+    a, b = _real("2023-24", "2024-25-proposals")
+    d = diff(a, b)
+    line = _line(d, "payment.core_consolidation")
+    # rate.core_consolidation's own summary: "about £53.91 with the cited sums", per weighted patient a year
+    assert line.new is not None
+    assert Decimal("53.905") * 50000 <= line.new <= Decimal("53.915") * 50000
+    for term_id in ("payment.core_pcn_funding", "payment.clinical_director", "payment.leadership_management",
+                    "payment.network_participation", "payment.qof", "payment.iif"):
+        change = d.change(term_id)
+        assert change.classes == [ChangeClass.moved], term_id
+        assert change.moved_to == ["payment.core_consolidation"]
+        assert "dropped" not in describe(change)
+    assert "payment.core_pcn_funding" in d.change("payment.core_consolidation").moved_from
+    assert "Money moved:" in d.summary
+    assert "into consolidated core funding" in d.summary
+    move = next(m for m in d.money.moves if m.lines_to == ["payment.core_consolidation"])
+    # QOF, IIF, additional roles and beds cannot be priced: the move is shown apart, not netted into the total
+    assert move.delta is None
+    assert "payment.qof" in move.not_priced
+    assert not line.in_totals
+    # what remains is the global sum, unchanged at £104.73 a weighted patient: 50,000 × 104.73 both sides
+    assert d.money.old_total == d.money.new_total == Decimal("5236500.00")
+
+
+def test_the_2024_25_merge_of_core_clinical_director_and_leadership_money_is_moved_not_dropped():
+    a, b = _real("2023-24", "2024-25")
+    d = diff(a, b)
+    for term_id in ("payment.clinical_director", "payment.leadership_management"):
+        assert d.change(term_id).classes == [ChangeClass.moved]
+        assert "dropped" not in describe(d.change(term_id))
+    moves = {tuple(m.lines_from): m for m in d.money.moves}
+    # core £1.50 + clinical director £0.729 a registered patient → £2.218: 50,000 × (2.218 − 2.229) = −£550.00
+    assert moves[("payment.clinical_director",)].lines_to == ["payment.core_pcn_funding"]
+    assert moves[("payment.clinical_director",)].delta == Decimal("-550.00")
+    # leadership £0.684 an adjusted patient → core (adjusted part) £0.698: 50,000 × 0.014 = +£700.00
+    assert moves[("payment.leadership_management",)].lines_to == ["payment.core_pcn_funding_adjusted"]
+    assert moves[("payment.leadership_management",)].delta == Decimal("700.00")
+
+
+def test_a_line_replaced_like_for_like_is_moved_both_ways_round():
+    terms = dict(BASE.terms)
+    terms["payment.network_renamed"] = _entitlement("payment.network_renamed", "param.rate_network", "registered_list",
+                                                    eligible_when="registered")
+    del terms["payment.network"]
+    b = make_version(terms)
+    forward, backward = diff(BASE, b), diff(b, BASE)
+    assert forward.change("payment.network").classes == [ChangeClass.moved]
+    assert forward.change("payment.network").moved_to == ["payment.network_renamed"]
+    assert backward.change("payment.network").moved_from == ["payment.network_renamed"]
+    # the same £1.50 × 50,000 on both sides: the move changes nothing
+    assert forward.money.moves[0].delta == Decimal("0.00")
+    assert forward.money.delta_total == 0
+
+
+def test_counts_are_the_authoritative_tally():
+    a, b = _real("2019-20", "2020-21")
+    d = diff(a, b)
+    for cls in ChangeClass:
+        assert d.counts[cls.value] == sum(cls in c.classes for c in d.changes)
+    assert d.counts["unranked"] == d.counts[ChangeClass.undetermined.value]
+    assert d.counts["added"] + d.counts["removed"] + d.counts["changed"] == len(d.changes)
+
+
+def test_every_change_class_has_words_and_a_pricing_decision():
+    from contract.analysis.diff.summary import _CLASS_WORDS, MONEY_TOLD_ALONE
+    from contract.render.vocab import CHANGE_CLASS_WORDS
+
+    for table in (CHANGE_CLASS_WORDS, _CLASS_WORDS, MONEY_TOLD_ALONE, OPPOSITE):
+        assert set(table) == set(ChangeClass)
+
+
+def test_no_diff_module_is_over_700_lines():
+    root = Path(__file__).resolve().parents[1] / "contract"
+    for path in [*(root / "analysis" / "diff").glob("*.py"), root / "render" / "diff.py", root / "cli" / "diff.py"]:
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 700, path

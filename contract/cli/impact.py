@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from contract.analysis.impact import TOP_N, Impact, impact
 from contract.cli.common import add_inputs, add_output, as_of_date, emit, progress, read_inputs
-from contract.cli.diff import environment, to_json
+from contract.render.diff import environment, to_json
 from contract.spec.loader import load_version
 
 
