@@ -21,6 +21,7 @@ from pathlib import Path
 
 from contract.io.readers.epcn import read_epcn
 from contract.io.readers.lists import read_lists
+from contract.io.readers.payments import read_all
 from contract.io.readers.summary import FileSummary, ReadSummary
 from contract.io.readers.tables import read_networks, read_practices, read_staff, read_table
 from contract.spec.facts import FieldDef, Population, load_field_catalogue
@@ -93,6 +94,7 @@ def read_population(
     networks: PathArg | None = None,
     staff: PathArg | None = None,
     catalogue: Catalogue | PathArg | None = None,
+    payments: PathArg | None = None,
 ) -> Population:
     """:func:`read_inputs` without the summary."""
-    return read_inputs(register, lists, practices, networks, staff, catalogue)[0]
+    return read_all(register, lists, practices, networks, staff, catalogue, payments)[0]
