@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from contract.site import docs_gen
+from contract.site.build import build
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,7 +50,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def site_url(tmp_path_factory) -> Iterator[str]:
     """The docs (as checked in) built into a temporary folder and served on 127.0.0.1."""
     site = tmp_path_factory.mktemp("browser-site")
-    docs_gen.build(site, regenerate=False)
+    build(site, regenerate=False)
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

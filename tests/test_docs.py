@@ -4,7 +4,9 @@ commands of the how-to pages run as written."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib
 import os
 import re
 import shutil
@@ -15,7 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from contract.site import docs_gen
+from contract.analysis.diff import ChangeClass, diff
+from contract.render.vocab import CHANGE_CLASS_WORDS
+from contract.site import build, paths
+from contract.site.datafiles import load_glossary, load_timeline
+from contract.site.reference import API_SECTIONS
+from contract.site.render import RUNNABLE, render_pages
 from contract.spec.loader import load_version, version_ids
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +56,7 @@ def regenerated(tmp_path_factory) -> Path:
     where = tmp_path_factory.mktemp("regenerated")
     shutil.copytree(DOCS, where / "docs")
     shutil.copy(CONFIG, where / "mkdocs.yml")
-    docs_gen.generate(where / "docs", where / "mkdocs.yml")
+    build.generate(where / "docs", where / "mkdocs.yml")
     return where
 
 
@@ -66,14 +73,14 @@ def test_the_checked_in_pages_are_what_the_specs_generate(regenerated):
 
 
 def test_generation_is_reproducible():
-    first = docs_gen.render_pages()
-    second = docs_gen.render_pages()
+    first = render_pages()
+    second = render_pages()
     assert first == second
 
 
 def test_generation_does_not_depend_on_the_process(tmp_path):
     """Another process, with another hash seed (set and dict order of strings), writes the same bytes."""
-    script = ("import sys; from pathlib import Path; from contract.site.docs_gen import generate; "
+    script = ("import sys; from pathlib import Path; from contract.site.build import generate; "
               "generate(Path(sys.argv[1]) / 'docs', Path(sys.argv[1]) / 'mkdocs.yml')")
     shutil.copytree(DOCS, tmp_path / "docs")
     shutil.copy(CONFIG, tmp_path / "mkdocs.yml")
@@ -84,7 +91,7 @@ def test_generation_does_not_depend_on_the_process(tmp_path):
 
 
 def test_generated_pages_hold_no_absolute_path_and_no_timestamp():
-    pages, nav = docs_gen.render_pages()
+    pages, nav = render_pages()
     checkout = str(ROOT)
     for path, text in [*pages.items(), ("mkdocs.yml nav", nav)]:
         assert checkout not in text, f"{path} names the checkout's absolute path"
@@ -96,14 +103,14 @@ def test_every_version_has_its_pages():
     missing_versions = sorted(set(NAMED_VERSIONS) - set(version_ids()))
     assert not missing_versions, f"versions named by the docs issue are not in specs/: {missing_versions}"
     for vid in version_ids():
-        for part, _title in docs_gen.VERSION_PARTS:
-            assert (DOCS / docs_gen.version_page(vid, part)).is_file(), f"{vid} has no {part} page"
+        for part, _title in paths.VERSION_PARTS:
+            assert (DOCS / paths.version_page(vid, part)).is_file(), f"{vid} has no {part} page"
 
 
 def test_every_term_has_a_page():
     term_ids = {tid for vid in version_ids() for tid in load_version(vid).terms}
     assert term_ids
-    missing = sorted(t for t in term_ids if not (DOCS / docs_gen.term_page(t)).is_file())
+    missing = sorted(t for t in term_ids if not (DOCS / paths.term_page(t)).is_file())
     assert not missing, f"terms without a page: {missing[:10]}"
     index = (DOCS / "terms" / "index.md").read_text(encoding="utf-8")
     unlisted = sorted(t for t in term_ids if f"]({t}.md)" not in index)
@@ -112,7 +119,7 @@ def test_every_term_has_a_page():
 
 @pytest.mark.parametrize("ids", NAMED_DIFFS, ids=lambda ids: "→".join(ids))
 def test_every_named_diff_has_a_page(ids):
-    page = DOCS / docs_gen.diff_page(ids)
+    page = DOCS / paths.diff_page(ids)
     assert page.is_file(), f"no diff page {page.relative_to(ROOT)}"
     text = page.read_text(encoding="utf-8")
     assert "## Summary" in text
@@ -149,7 +156,7 @@ def test_sanction_pages_draw_the_ladder_as_a_state_diagram():
 
 
 def test_the_abbreviations_cover_the_glossary():
-    glossary = docs_gen.load_glossary()
+    glossary = load_glossary()
     text = (DOCS / "includes" / "abbreviations.md").read_text(encoding="utf-8")
     for entry in glossary.entries:
         if entry.abbr:
@@ -160,28 +167,128 @@ def test_the_abbreviations_cover_the_glossary():
 
 def test_the_timeline_and_the_glossary_name_only_what_exists():
     terms = {tid for vid in version_ids() for tid in load_version(vid).terms}
-    timeline = docs_gen.load_timeline()
+    timeline = load_timeline()
     assert timeline.events[0].date.isoformat() <= "2019-01-31"
     assert timeline.events[-1].date.isoformat() >= "2024-04-01"
     for event in timeline.events:
         for vid in event.versions:
             assert vid in version_ids(), f"timeline event {event.title!r} names no version {vid}"
-    for entry in docs_gen.load_glossary().entries:
+    for entry in load_glossary().entries:
         for tid in entry.terms:
             assert tid in terms, f"glossary entry {entry.term!r} names no term {tid}"
 
 
 def test_the_vendored_mermaid_is_the_pinned_one():
-    path = DOCS / docs_gen.MERMAID_JS
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == docs_gen.MERMAID_SHA256
+    path = DOCS / build.MERMAID_JS
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == build.MERMAID_SHA256
     assert (path.parent / "mermaid.LICENSE.txt").read_text(encoding="utf-8").startswith("The MIT License")
+
+
+# ---------------------------------------------------------------------------------------------
+# Diff pages show the counts the diff library made, not counts of their own
+
+PAIR_PAGES = sorted(p.name for p in (DOCS / "diffs").glob("*_to_*.md") if p.stem.count("_to_") == 1)
+BY_CLASS = re.compile(r"By class \(a term can carry more than one\): (.+?)\.(?: |$)")
+STATES = re.compile(r": (\d+) terms? changed, (\d+) added and (\d+) removed\.")
+CLASS_ROW = re.compile(r'^\| <span class="change change--(\w+)">([^<]+)</span> \| (\d+)', re.MULTILINE)
+STATE_ROW = re.compile(r"^\| (added|removed|changed) \| (\d+) \|$", re.MULTILINE)
+
+
+def _singular(words: str) -> str:
+    return " ".join(w.removesuffix("s") for w in words.split())
+
+
+def _summary_counts(summary: str) -> dict[str, int]:
+    """The counts a diff's own summary paragraph states, by state and by class."""
+    states = STATES.search(summary)
+    assert states, f"the summary states no term counts: {summary[:200]}"
+    found = dict(zip(("changed", "added", "removed"), map(int, states.groups()), strict=True))
+    by_class = BY_CLASS.search(summary)
+    items = re.split(r"(?:, | and )(?=\d)", by_class.group(1)) if by_class else []
+    for item in items:
+        n, words = item.split(" ", 1)
+        named = [c for c in ChangeClass if _singular(words).startswith(_singular(CHANGE_CLASS_WORDS[c]))]
+        assert len(named) == 1, f"{item!r} names {named} in the summary"
+        found[named[0].value] = int(n)
+    return found
+
+
+@pytest.mark.parametrize("name", PAIR_PAGES)
+def test_diff_pages_show_the_counts_of_the_diff(name):
+    """Each number on a diff page is the library's count (contract.analysis.diff.diff(a, b).counts),
+    and is the count the page's own summary paragraph states; every class is shown, in its words."""
+    a, b = name.removesuffix(".md").split("_to_")
+    counts = diff(load_version(a), load_version(b)).counts
+    text = (DOCS / "diffs" / name).read_text(encoding="utf-8")
+    summary = text.split("## Summary\n\n", 1)[1].split("\n\n", 1)[0]
+    stated = _summary_counts(summary)
+    shown_states = {state: int(n) for state, n in STATE_ROW.findall(text)}
+    assert shown_states == {s: counts[s] for s in ("added", "removed", "changed")}
+    assert shown_states == {s: stated[s] for s in ("added", "removed", "changed")}
+    shown = {value: (words, int(n)) for value, words, n in CLASS_ROW.findall(text)}
+    assert set(shown) == {c.value for c in ChangeClass}, "a class is missing from the page's table"
+    for cls in ChangeClass:
+        words, n = shown[cls.value]
+        assert words == CHANGE_CLASS_WORDS[cls]
+        assert n == counts[cls.value], f"{cls.value}: the page shows {n}, the diff counts {counts[cls.value]}"
+        said = stated.get(cls.value, 0)
+        assert n == said, f"{cls.value}: the page shows {n}, its summary says {said}"
+
+
+def test_a_diff_page_counts_what_cannot_be_ranked():
+    """The class once shown as 0 "cannot rank" while the summary said 1: 2019-20 → 2020-21 has one
+    term whose change the rules cannot rank (the additional roles reimbursement), per the diff."""
+    counts = diff(load_version("2019-20"), load_version("2020-21")).counts
+    assert counts[ChangeClass.undetermined.value] >= 1
+    text = (DOCS / "diffs" / "2019-20_to_2020-21.md").read_text(encoding="utf-8")
+    words = CHANGE_CLASS_WORDS[ChangeClass.undetermined]
+    assert f'change--undetermined">{words}</span> | {counts["undetermined"]} |' in text
+
+
+# ---------------------------------------------------------------------------------------------
+# The reference pages
+
+
+def test_the_api_page_names_functions_that_exist():
+    text = (DOCS / paths.API_PAGE).read_text(encoding="utf-8")
+    names = [name for _title, names in API_SECTIONS for name in names]
+    assert len(names) >= 10
+    for name in names:
+        module, attr = name.rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), attr, None)), f"{name} is not importable"
+        assert f"\n::: {name}\n" in text, f"the API page has no mkdocstrings directive for {name}"
+
+
+def test_the_cli_reference_is_left_to_its_author(tmp_path):
+    """docs/reference/cli.md is written by hand (mkdocs-click renders the CLI into it): generating
+    the site neither rewrites nor removes it, and the nav still names it."""
+    shutil.copytree(DOCS, tmp_path / "docs")
+    shutil.copy(CONFIG, tmp_path / "mkdocs.yml")
+    page = tmp_path / "docs" / paths.CLI_PAGE
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("# Command line\n\nWritten by hand.\n", encoding="utf-8")
+    done = build.generate(tmp_path / "docs", tmp_path / "mkdocs.yml")
+    assert paths.CLI_PAGE not in done.written + done.removed
+    assert page.read_text(encoding="utf-8") == "# Command line\n\nWritten by hand.\n"
+    assert f"Command line: {paths.CLI_PAGE}" in (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_the_site_does_not_import_the_command_line():
+    """Layers import downward only: the site is below the CLI (import-linter checks the same)."""
+    site = ROOT / "contract" / "site"
+    for path in sorted(site.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any(n == "contract.cli" or n.startswith("contract.cli.") for n in names), path.name
 
 
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory) -> tuple[Path, float]:
     site = tmp_path_factory.mktemp("site")
     started = time.perf_counter()
-    docs_gen.build(site, regenerate=False)
+    build.build(site, regenerate=False)
     return site, time.perf_counter() - started
 
 
@@ -220,7 +327,7 @@ def test_abbreviations_become_tooltips(built_site):
 # ---------------------------------------------------------------------------------------------
 # The how-to pages: their ```{.bash .runnable} blocks run, in order, as written
 
-RUNNABLE_BLOCK = re.compile(r"^```\{\.bash \." + docs_gen.RUNNABLE + r"\}\n(.*?)^```", re.MULTILINE | re.DOTALL)
+RUNNABLE_BLOCK = re.compile(r"^```\{\.bash \." + RUNNABLE + r"\}\n(.*?)^```", re.MULTILINE | re.DOTALL)
 HOW_TOS = sorted(p.name for p in (DOCS / "how-to").glob("*.md"))
 
 
