@@ -140,6 +140,3 @@ def _silence_stdout() -> None:
     except (OSError, ValueError, AttributeError):  # stdout is not a real file (captured in tests)
         pass
 
-
-if __name__ == "__main__":
-    sys.exit(main())

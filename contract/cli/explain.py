@@ -70,11 +70,12 @@ def run(args) -> int:
                              f"choose a date in the period, or another version")
     overrides = parse_sets(args.set, version)
     level = getattr(term, "level", None)
-    if entity is None and level is not EntityLevel.national and not (isinstance(term, Parameter) and term.values):
+    needs_entity = level in (EntityLevel.practice, EntityLevel.network)
+    if entity is None and needs_entity and not (isinstance(term, Parameter) and term.values):
         raise UsageError(f"{term_id} is a {_level_word(term)} term: give a {_level_word(term)} code before it, "
                          f"e.g. `contract explain {version.id} CODE {term_id} --as-of {args.as_of} ...`")
     population = None
-    if entity is not None and not (isinstance(term, Parameter) and level is EntityLevel.national):
+    if entity is not None and needs_entity:
         population = read_inputs(args)
         asked = _entity_level(population, entity)
         if level is not None and level is not EntityLevel.national and level is not asked:
@@ -84,6 +85,8 @@ def run(args) -> int:
     assumed = describe_sets(overrides, version, args.as_of)
     if isinstance(term, Parameter):
         _explain_parameter(version, term, args.as_of, overrides, population, entity)
+    elif population is None:
+        _explain_without_decision(version, term, entity, args.as_of)
     else:
         _explain_decision(version, term, args, overrides, population, entity)
     if assumed:
@@ -122,17 +125,23 @@ def _explain_decision(version: Version, term: Term, args, overrides: dict[str, D
     _print_sources(finding.citations, f"Sources (confidence: {finding.confidence.value})")
 
 
-def _explain_without_decision(version: Version, term: Term, entity: str, as_of: date) -> None:
+KIND_WORDS = {"obligation": "an obligation", "entitlement": "an entitlement", "sanction": "a sanction ladder",
+              "roles": "a roles table", "indicators": "an indicator set", "parameter": "a parameter"}
+
+
+def _explain_without_decision(version: Version, term: Term, entity: str | None, as_of: date) -> None:
     """A term the evaluation makes no finding of for this entity: a table other terms read, or a
     sanction ladder the entity is not on."""
-    print(f"{term.title} ({term.id}), a {term.kind} of {version.id}")
+    print(f"{term.title} ({term.id}), {KIND_WORDS.get(term.kind, 'a ' + term.kind)} of {version.id}")
     print(f"\n{term.summary}")
-    print(f"\nNo decision of its own for {entity} at {as_of}: "
-          + ("the entity has no events and no failed obligation on this ladder, so it is in good standing."
-             if term.kind == "sanction" else f"a {term.kind} term is read by the terms that use it."))
+    if term.kind == "sanction":
+        print(f"\nNo decision for {entity} at {as_of}: it has no events and no failed obligation on this ladder, "
+              "so it is in good standing.")
+    elif entity is not None:
+        print(f"\nNo decision of its own for {entity}: the terms that use it decide.")
     used_by = users(version, term.id)
     if used_by:
-        print(f"Used by: {', '.join(used_by)} (explain one of those for {entity})")
+        print(f"\nUsed by: {', '.join(used_by)}" + (f" (explain one of those for {entity})" if entity else ""))
     _print_sources(term.citations, "Sources")
 
 
@@ -151,7 +160,7 @@ def _explain_parameter(version: Version, param: Parameter, as_of: date, override
     elif param.level is EntityLevel.national:
         tree = parse_formula(param.formula or "")
         print(f"\nFormula: {to_sentence(tree, _labels(version))}")
-        print(f"At {as_of}: {to_sentence(tree, _labels(version), national)}")
+        print(f"With the values at {text.day(as_of)}: {to_sentence(tree, _labels(version), national)}")
         value = national.get(param.id)
         print(f"Value: {_value_words(param, value)}" if value is not None else
               "Value: cannot be computed at this date (an input it reads has no value; see above)")
