@@ -230,3 +230,31 @@ def test_set_on_the_core_rate_changes_the_core_amount(tmp_path, inputs):
 def test_a_bad_set_exits_2(inputs, capsys, setting, named):
     assert main(["evaluate", "2019-20", "--as-of", "2019-12-31", *inputs, "--set", setting]) == 2
     assert named in capsys.readouterr().err
+
+
+def test_explain_a_roles_table_needs_no_entity_and_names_the_terms_that_use_it(capsys):
+    # Which entitlement reads the table, from the spec YAML: the one whose `roles` is arrs.roles.
+    readers = [term["id"] for path in sorted((SPECS_ROOT / "2019-20").glob("*.yaml"))
+               for term in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("terms", [])
+               if term.get("roles") == "arrs.roles"]
+    assert readers == ["payment.additional_roles"]
+    assert main(["explain", "2019-20", "arrs.roles", "--as-of", "2019-12-31"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Additional roles reimbursed in 2019/20 (arrs.roles), a roles table of 2019-20")
+    assert f"Used by: {readers[0]}" in out
+
+
+# --- the reference page ------------------------------------------------------------------------------
+
+
+def test_mkdocs_click_documents_every_command_from_the_app():
+    from mkdocs_click._docs import make_command_docs
+
+    lines = list(make_command_docs("contract", click_app, depth=1, style="plain"))
+    headings = {line for line in lines if line.startswith("#")}
+    assert {f"### {name}" for name in COMMANDS} <= headings
+    assert {"#### build", "#### generate"} <= headings  # contract docs build, contract docs generate
+    page = "\n".join(lines)
+    assert "--set PARAM=VALUE" in page
+    assert "--as-of DATE" in page
+    assert (ROOT / "docs" / "reference" / "cli.md").read_text(encoding="utf-8").count(":command: click_app") == 1
