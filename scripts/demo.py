@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 OUT = ROOT / "out" / "demo"
-CONTRACT = [sys.executable, "-m", "contract.cli.app"]
+CONTRACT = [sys.executable, "-m", "contract"]
 
 
 def run(args: list[str]) -> None:

@@ -1,42 +1,130 @@
-"""Arguments and output shared by subcommands."""
+"""Arguments and output shared by subcommands.
+
+Each command is declared as a list of parameters (:func:`argument`, :func:`option`, and the shared
+groups :func:`add_inputs`, :func:`add_events`, :func:`add_sets`, :func:`add_output`) and registered
+with :func:`command`, which hands the parsed values to the command's ``run(args)`` as an
+argparse-style namespace (``args.as_of``, ``args.lists``, ...).
+"""
 
 from __future__ import annotations
 
-import argparse
+import inspect
 import re
 import sys
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Annotated, Any, Literal
+
+import typer
 
 from contract.cli.app import UsageError
 
+INPUTS_PANEL = "Input files (see docs/inputs.md)"
 
-def as_of_date(text: str) -> date:
+
+def as_of_date(text: str | date) -> date:
+    """A YYYY-MM-DD date from the command line (a bad one is a usage error, exit 2)."""
+    if isinstance(text, date):
+        return text
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def add_output(parser: argparse.ArgumentParser, formats: list[str], default: str) -> None:
-    parser.add_argument("--format", choices=formats, default=default, help=f"output format (default {default})")
-    parser.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+def argument(dest: str, help: str, kind: Any = str, *, metavar: str | None = None, **settings: Any,
+             ) -> inspect.Parameter:
+    """A positional argument whose value reaches `run` as `args.<dest>`."""
+    default = settings.pop("default", inspect.Parameter.empty)
+    info = typer.Argument(help=help, metavar=metavar or dest.upper(), show_default=False, **settings)
+    return inspect.Parameter(dest, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=Annotated[kind, info])
 
 
-def add_inputs(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("input files (see docs/inputs.md)")
-    group.add_argument("--register", type=Path, help="NHS Digital ePCN register (.xlsx)")
-    group.add_argument("--lists", type=Path, action="append", default=[],
-                       help="list sizes: QOF prevalence CSV or patients-registered CSV (repeatable)")
-    group.add_argument("--practices", type=Path, help="the project's practices CSV or JSON")
-    group.add_argument("--networks", type=Path, help="the project's networks CSV or JSON")
-    group.add_argument("--staff", type=Path, help="the project's additional-roles staff CSV or JSON")
-    group.add_argument("--keep-going", action="store_true",
-                       help="evaluate the good rows even when some rows are bad (bad rows are still reported)")
+def option(dest: str, flags: str | tuple[str, ...], help: str, kind: Any = str, default: Any = None, *,
+           metavar: str | None = None, **settings: Any) -> inspect.Parameter:
+    """An option whose value reaches `run` as `args.<dest>` (`default` when it is not given)."""
+    names = (flags,) if isinstance(flags, str) else flags
+    if metavar is not None:
+        settings["metavar"] = metavar
+    info = typer.Option(*names, help=help, **settings)
+    return inspect.Parameter(dest, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, info])
 
 
-def read_inputs(args: argparse.Namespace):
+def as_of_option(dest: str = "as_of", flag: str = "--as-of", help: str = "the date to evaluate at (YYYY-MM-DD)",
+                 required: bool = True) -> inspect.Parameter:
+    """A date option: `--as-of` (required) unless told otherwise."""
+    default = ... if required else None
+    return option(dest, flag, help, date if required else date | None, default, metavar="DATE",
+                  parser=as_of_date, show_default=False)
+
+
+def add_output(params: list[inspect.Parameter], formats: list[str], default: str) -> None:
+    """`--format` (one of `formats`) and `-o/--output FILE`."""
+    params.append(option("format", "--format", f"output format (default {default})",
+                         Literal[tuple(formats)], default, show_default=False))
+    params.append(option("output", ("-o", "--output"), "write to this file instead of standard output",
+                         Path | None, None, metavar="FILE"))
+
+
+def add_inputs(params: list[inspect.Parameter]) -> None:
+    """The population's input files (docs/inputs.md) and `--keep-going`."""
+    def file(dest: str, help: str) -> inspect.Parameter:
+        return option(dest, f"--{dest}", help, Path | None, None, metavar="FILE", rich_help_panel=INPUTS_PANEL)
+
+    params += [
+        file("register", "NHS Digital ePCN register (.xlsx)"),
+        option("lists", "--lists", "list sizes: QOF prevalence CSV or patients-registered CSV (repeatable)",
+               list[Path], [], metavar="FILE", show_default=False, rich_help_panel=INPUTS_PANEL),
+        file("practices", "the project's practices CSV or JSON"),
+        file("networks", "the project's networks CSV or JSON"),
+        file("staff", "the project's additional-roles staff CSV or JSON"),
+        option("keep_going", "--keep-going", "evaluate the good rows even when some rows are bad "
+               "(the bad rows are still reported)", bool, False, rich_help_panel=INPUTS_PANEL),
+    ]
+
+
+def add_events(params: list[inspect.Parameter]) -> None:
+    """`--events FILE`: sanction events (contract.io.readers.events)."""
+    params.append(option("events", "--events", "sanction events file, .csv or .json (see docs/sanctions.md)",
+                         Path | None, None, metavar="FILE", rich_help_panel=INPUTS_PANEL))
+
+
+def add_sets(params: list[inspect.Parameter]) -> None:
+    """`--set PARAM=VALUE` (repeatable), as `args.set`: a list of strings, [] when absent."""
+    params.append(option("set", "--set", "replace a national parameter's value, e.g. "
+                         "--set rate.core_pcn_funding=1.60 (repeatable; each is listed as an assumption)",
+                         list[str], [], metavar="PARAM=VALUE", show_default=False))
+
+
+def command(app: typer.Typer, name: str, run: Callable[[Any], int], params: list[inspect.Parameter], *,
+            help: str) -> None:
+    """Register `name` on `app`: a command taking `params` whose values reach `run(args)` as an
+    argparse-style namespace; `run` returns the exit status."""
+
+    def invoke(**values: Any) -> int:
+        args = SimpleNamespace(**{k: list(v) if isinstance(v, tuple) else v for k, v in values.items()})
+        try:
+            return int(run(args) or 0)
+        except BrokenPipeError as exc:  # the reader went away (`| head`): nothing more to say
+            raise PipeClosed() from exc
+
+    vars(invoke)["__signature__"] = inspect.Signature(params)  # what Typer reads for the parameters
+    invoke.__annotations__ = {p.name: p.annotation for p in params} | {"return": int}
+    invoke.__name__ = invoke.__qualname__ = name.replace("-", "_")
+    invoke.__doc__ = help
+    app.command(name, help=help)(invoke)
+
+
+class PipeClosed(Exception):
+    """Standard output's reader closed the pipe; exit status 0 (kept apart from OSError, which the
+    command-line library would turn into exit status 1)."""
+
+
+def read_inputs(args: Any):
     """Read the population; bad rows stop the run (exit 2) unless --keep-going."""
     from contract.io.readers import read_population
 
@@ -95,3 +183,12 @@ def parse_sets(texts: list[str] | None, version) -> dict[str, Decimal]:
             raise UsageError(f"--set {text!r}: {name} is set twice")
         overrides[name] = Decimal(raw)
     return overrides
+
+
+def describe_sets(overrides: dict[str, Decimal], version, as_of: date) -> list[str]:
+    """Each `--set` override in words, with the value it replaces: the assumptions a report lists."""
+    from contract.evaluation.evaluate import national_values
+
+    found, _used = national_values(version, as_of)
+    return [f"{name} = {value} (instead of {found.get(name, 'no value')}, set with --set)"
+            for name, value in overrides.items()]

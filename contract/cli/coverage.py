@@ -4,18 +4,16 @@ members, the patients no network covers, and the payments lost (see contract.ana
 from __future__ import annotations
 
 from contract.analysis.coverage import coverage, render
-from contract.cli.common import add_inputs, add_output, as_of_date, emit, progress, read_inputs
+from contract.cli.common import add_inputs, add_output, argument, as_of_option, command, emit, progress, read_inputs
 from contract.spec.loader import load_version
 
 
-def register(sub) -> None:
-    p = sub.add_parser("coverage", help="who opts out, which networks lose members, whose patients lose cover, "
-                                        "and the money lost")
-    p.add_argument("version")
-    p.add_argument("--as-of", type=as_of_date, required=True, help="the date to evaluate at (YYYY-MM-DD)")
-    add_inputs(p)
-    add_output(p, ["md", "csv", "json"], "md")
-    p.set_defaults(run=run)
+def register(app) -> None:
+    params = [argument("version", "the version id, e.g. 2020-21 (see `contract versions`)"), as_of_option()]
+    add_inputs(params)
+    add_output(params, ["md", "csv", "json"], "md")
+    command(app, "coverage", run, params,
+            help="Who opts out, which networks lose members, whose patients lose cover, and the money lost.")
 
 
 def run(args) -> int:

@@ -31,17 +31,22 @@ def schema_models() -> dict[str, type[BaseModel]]:
     return {"diff.schema.json": VersionDiff, "multidiff.schema.json": MultiDiff, "impact.schema.json": Impact}
 
 
-def register(sub) -> None:
-    p = sub.add_parser("diff", help="what changed between versions, term by term, with the money and the work")
-    p.add_argument("versions", nargs="*", metavar="VERSION",
-                   help="two versions (A B), or three or more to line each term up across all of them")
-    p.add_argument("--average-patients", type=int, default=int(AVERAGE_NETWORK_PATIENTS),
-                   help=f"registered (and weighted) patients of the average network the money is priced for "
-                        f"(default {AVERAGE_NETWORK_PATIENTS:,})")
-    p.add_argument("--write-schemas", action="store_true",
-                   help="regenerate the published JSON Schemas of the diff and impact reports, then stop")
-    add_output(p, ["md", "html", "json", "csv"], "md")
-    p.set_defaults(run=run)
+def register(app) -> None:
+    from contract.cli.common import add_sets, argument, command, option
+
+    params = [
+        argument("versions", "two versions (A B), or three or more to line each term up across all of them",
+                 list[str], metavar="VERSION", default=[]),
+        option("average_patients", "--average-patients",
+               f"registered (and weighted) patients of the average network the money is priced for "
+               f"(default {AVERAGE_NETWORK_PATIENTS:,})", int, int(AVERAGE_NETWORK_PATIENTS), show_default=False),
+        option("write_schemas", "--write-schemas",
+               "regenerate the published JSON Schemas of the diff and impact reports, then stop", bool, False),
+    ]
+    add_sets(params)
+    add_output(params, ["md", "html", "json", "csv"], "md")
+    command(app, "diff", run, params,
+            help="What changed between versions, term by term, with the money and the work.")
 
 
 def run(args) -> int:

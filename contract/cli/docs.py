@@ -6,18 +6,20 @@ import sys
 import time
 from pathlib import Path
 
-from contract.cli.common import progress
+from contract.cli.common import command, option, progress
 
 
-def register(sub) -> None:
-    p = sub.add_parser("docs", help="generate the docs pages from the specs, and build the site")
-    inner = p.add_subparsers(dest="docs_command", required=True, metavar="COMMAND")
-    g = inner.add_parser("generate", help="write the generated pages into docs/ and the nav into mkdocs.yml")
-    g.set_defaults(run=run_generate)
-    b = inner.add_parser("build", help="generate, then mkdocs build --strict")
-    b.add_argument("--site-dir", type=Path, help="where to write the site (default: site/)")
-    b.add_argument("--no-generate", action="store_true", help="build the pages in docs/ as they are")
-    b.set_defaults(run=run_build)
+def register(app) -> None:
+    import typer
+
+    docs = typer.Typer(no_args_is_help=True, help="Generate the docs pages from the specs, and build the site.")
+    command(docs, "generate", run_generate, [],
+            help="Write the generated pages into docs/ and the nav into mkdocs.yml.")
+    command(docs, "build", run_build, [
+        option("site_dir", "--site-dir", "where to write the site (default: site/)", Path | None, metavar="DIR"),
+        option("no_generate", "--no-generate", "build the pages in docs/ as they are", bool, False),
+    ], help="Generate, then mkdocs build --strict.")
+    app.add_typer(docs, name="docs")
 
 
 def run_generate(args) -> int:

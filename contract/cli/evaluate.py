@@ -4,33 +4,54 @@ from __future__ import annotations
 
 import time
 
-from contract.cli.common import add_inputs, add_output, as_of_date, emit, progress, read_inputs
+from contract.cli.app import UsageError
+from contract.cli.common import (
+    add_events,
+    add_inputs,
+    add_output,
+    add_sets,
+    argument,
+    as_of_option,
+    command,
+    describe_sets,
+    emit,
+    option,
+    parse_sets,
+    progress,
+    read_inputs,
+)
 from contract.evaluation.evaluate import evaluate
-from contract.io.readers.events import add_events_option, events_of
+from contract.io.readers.events import events_of
 from contract.render.report import render, write_xlsx
 from contract.spec.loader import load_version
 
 
-def register(sub) -> None:
-    p = sub.add_parser("evaluate", help="evaluate practices and networks against a version at a date")
-    p.add_argument("version")
-    p.add_argument("--as-of", type=as_of_date, required=True, help="the date to evaluate at (YYYY-MM-DD)")
-    p.add_argument("--reference", action="store_true", help="use the plain-Python evaluator instead of the engine")
-    add_inputs(p)
-    add_events_option(p)
-    add_output(p, ["csv", "json", "md", "xlsx"], "csv")
-    p.set_defaults(run=run)
+def register(app) -> None:
+    params = [
+        argument("version", "the version id, e.g. 2019-20 (see `contract versions`)"),
+        as_of_option(),
+        option("reference", "--reference", "use the plain-Python evaluator instead of the rules engine", bool, False),
+    ]
+    add_inputs(params)
+    add_events(params)
+    add_sets(params)
+    add_output(params, ["csv", "json", "md", "xlsx"], "csv")
+    command(app, "evaluate", run, params, help="Evaluate practices and networks against a version at a date.")
 
 
 def run(args) -> int:
     version = load_version(args.version)
+    overrides = parse_sets(args.set, version)
     population = read_inputs(args)
+    for line in describe_sets(overrides, version, args.as_of):
+        progress(f"assumed: {line}")
     started = time.perf_counter()
-    result = evaluate(version, population, args.as_of, use_reference=args.reference, events=events_of(args, version))
+    result = evaluate(version, population, args.as_of, use_reference=args.reference, events=events_of(args, version),
+                      overrides=overrides)
     progress(f"evaluated {len(result.findings):,} findings in {time.perf_counter() - started:.2f}s")
     if args.format == "xlsx":
         if args.output is None:
-            raise ValueError("--format xlsx needs -o FILE")
+            raise UsageError("--format xlsx needs -o FILE")
         write_xlsx(result, args.output)
         progress(f"wrote {args.output}")
     else:

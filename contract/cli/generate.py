@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contract.cli.common import progress
+from contract.cli.common import argument, command, option, progress
 
 
-def register(sub) -> None:
-    p = sub.add_parser("generate", help="write a synthetic population in NHS Digital's formats (seeded)")
-    p.add_argument("out_dir", type=Path, help="folder to write the files into")
-    p.add_argument("--scale", type=float, default=1.0,
-                   help="size relative to England (1.0: 1,250 networks; 0.01: a dozen; 10: ten times)")
-    p.add_argument("--seed", type=int, default=2019, help="random seed: the same seed writes the same bytes")
-    p.set_defaults(run=run)
+def register(app) -> None:
+    command(app, "generate", run, [
+        argument("out_dir", "folder to write the files into", Path, metavar="OUT_DIR"),
+        option("scale", "--scale", "size relative to England (1.0: 1,250 networks; 0.01: a dozen; "
+               "10: ten times)", float, 1.0),
+        option("seed", "--seed", "random seed: the same seed writes the same bytes", int, 2019),
+    ], help="Write a synthetic population in NHS Digital's formats (seeded).")
 
 
 def run(args) -> int:

@@ -21,24 +21,33 @@ from contract.render.diff import environment, to_json
 from contract.spec.loader import load_version
 
 
-def register(sub) -> None:
-    p = sub.add_parser("impact", help="the money effect of one version against another on practices and networks")
-    p.add_argument("a", metavar="A", help="the terms in force (or the earlier version)")
-    p.add_argument("b", metavar="B", help="the proposal (or the later version)")
-    p.add_argument("--as-of-a", type=as_of_date, help="evaluate A at this date (default: A's last day)")
-    p.add_argument("--as-of-b", type=as_of_date, help="evaluate B at this date (default: B's last day)")
-    p.add_argument("--attribute-networks", action="store_true",
-                   help="share network-level lines out to member practices pro rata to registered list")
-    p.add_argument("--assume", action="append", default=[], metavar="FIELD=EXPR",
-                   help="fill a missing input, e.g. registered=yes or weighted_list=registered_list (repeatable; "
-                        "each assumption is listed in the report)")
-    p.add_argument("--national-sums", action="store_true",
-                   help="for a proposal that moves money between streams, spread the cited national sums "
-                        "instead of what the removed lines pay over this population (not cost-neutral here)")
-    p.add_argument("--top", type=int, default=TOP_N, help=f"winners and losers to list (default {TOP_N})")
-    add_inputs(p)
-    add_output(p, ["md", "json", "csv"], "md")
-    p.set_defaults(run=run)
+def register(app) -> None:
+    from datetime import date
+
+    from contract.cli.common import add_sets, argument, command, option
+
+    params = [
+        argument("a", "the terms in force (or the earlier version)", metavar="A"),
+        argument("b", "the proposal (or the later version)", metavar="B"),
+        option("as_of_a", "--as-of-a", "evaluate A at this date, YYYY-MM-DD (default: A's last day)", date | None,
+               metavar="DATE", parser=as_of_date),
+        option("as_of_b", "--as-of-b", "evaluate B at this date, YYYY-MM-DD (default: B's last day)", date | None,
+               metavar="DATE", parser=as_of_date),
+        option("attribute_networks", "--attribute-networks",
+               "share network-level lines out to member practices pro rata to registered list", bool, False),
+        option("assume", "--assume", "fill a missing input, e.g. registered=yes or weighted_list=registered_list "
+               "(repeatable; each assumption is listed in the report)", list[str], [], metavar="FIELD=EXPR",
+               show_default=False),
+        option("national_sums", "--national-sums",
+               "for a proposal that moves money between streams, spread the cited national sums instead of "
+               "what the removed lines pay over this population (not cost-neutral here)", bool, False),
+        option("top", "--top", f"winners and losers to list (default {TOP_N})", int, TOP_N, show_default=False),
+    ]
+    add_sets(params)
+    add_inputs(params)
+    add_output(params, ["md", "json", "csv"], "md")
+    command(app, "impact", run, params,
+            help="The money effect of one version against another on practices and networks.")
 
 
 def run(args) -> int:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from contract.cli.app import UsageError
+from contract.cli.common import argument, command, option
 from contract.spec.loader import load_version
 
 
-def register(sub) -> None:
-    p = sub.add_parser("show", help="show a version's terms")
-    p.add_argument("version")
-    p.add_argument("--term", help="show one term in full (YAML-like)")
-    p.set_defaults(run=run)
+def register(app) -> None:
+    command(app, "show", run, [
+        argument("version", "the version id, e.g. 2019-20 (see `contract versions`)"),
+        option("term", "--term", "show this one term in full (as JSON), e.g. payment.core_pcn_funding",
+               str | None, metavar="TERM"),
+    ], help="Show a version's terms, grouped by service.")
 
 
 def run(args) -> int:
@@ -17,7 +20,7 @@ def run(args) -> int:
     if args.term:
         term = version.terms.get(args.term)
         if term is None:
-            raise ValueError(f"{args.version} has no term {args.term!r}")
+            raise UsageError(f"{args.version} has no term {args.term!r} (see `contract show {args.version}`)")
         import json
 
         print(json.dumps(term.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False))

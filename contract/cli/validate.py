@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from contract.cli.common import command
 from contract.engine.compiler import compile_version
 from contract.spec.loader import load_version, version_ids
 
 
-def register(sub) -> None:
-    p = sub.add_parser("validate", help="validate every spec (schema, references, types, engine limits)")
-    p.set_defaults(run=run)
+def register(app) -> None:
+    command(app, "validate", run, [],
+            help="Validate every spec: schema, references, types and engine limits (exit status 1 on the first error).")
 
 
 def run(args) -> int:

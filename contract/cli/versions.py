@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from contract.cli.common import command
 from contract.spec.loader import read_meta, version_ids
 
 
-def register(sub) -> None:
-    p = sub.add_parser("versions", help="list the versions (contract years, drafts, proposals)")
-    p.set_defaults(run=run)
+def register(app) -> None:
+    command(app, "versions", run, [], help="List the versions (contract years, drafts, proposals).")
 
 
 def run(args) -> int:
