@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from contract.analysis.diff import ChangeClass, TermState, diff, typed
+from contract.analysis.diff import ChangeClass, TermState, diff
+from contract.analysis.diff.values import typed
 from contract.spec.loader import load_version, version_ids
 from contract.spec.schema import Entitlement, IndicatorSet, Obligation, Parameter, RolesTable
 

@@ -6,24 +6,14 @@ One section per enum; each dict has a word for every member (tests check that no
 from __future__ import annotations
 
 from contract.analysis.diff import ChangeClass, Outcome
+from contract.analysis.diff.summary import CLASS_WORDS
 from contract.evaluation.results import InstalmentState, Status
 from contract.spec.schema import Confidence, Method, OverlayOp, Per, RatePeriod, SanctionEvent, TermKind, Unit
 from contract.spec.schema import Status as VersionStatus
 
 # --- contract.analysis.diff.ChangeClass ------------------------------------------------------
 
-CHANGE_CLASS_WORDS: dict[ChangeClass, str] = {
-    ChangeClass.new_obligation: "new obligation",
-    ChangeClass.obligation_dropped: "obligation dropped",
-    ChangeClass.funding_up: "funding up",
-    ChangeClass.funding_down: "funding down",
-    ChangeClass.moved: "money moved",
-    ChangeClass.stricter: "stricter",
-    ChangeClass.looser: "looser",
-    ChangeClass.timing: "moved in time",
-    ChangeClass.undetermined: "changed, direction undetermined",
-    ChangeClass.editorial: "editorial",
-}
+CHANGE_CLASS_WORDS: dict[ChangeClass, str] = {cls: one for cls, (one, _many) in CLASS_WORDS.items()}
 """How a change's class is labelled in diff reports (Markdown, HTML, CSV headings)."""
 
 # --- the docs site and the evaluation reports -------------------------------------------------

@@ -16,7 +16,7 @@ from contract.analysis.diff.models import (
 from contract.lang.expressions import describe_value
 from contract.lang.text import gbp, plural
 
-_CLASS_WORDS = {
+CLASS_WORDS = {
     ChangeClass.new_obligation: ("new obligation", "new obligations"),
     ChangeClass.obligation_dropped: ("obligation dropped", "obligations dropped"),
     ChangeClass.funding_up: ("funding up", "funding up"),
@@ -80,7 +80,7 @@ def _field_words(f: FieldChange) -> str:
     if f.classification is ChangeClass.timing:
         return ", ".join(x for x in ("moved in time", f.shift.value if f.shift else None,
                                      f.direction.value if f.direction else None) if x)
-    return _CLASS_WORDS[f.classification][0]
+    return CLASS_WORDS[f.classification][0]
 
 
 def _quoted(text: str) -> str:
@@ -159,7 +159,7 @@ def summarise(d: VersionDiff, n_salient: int = 6) -> str:
     counts = d.counts
     parts = [f"{head}: {plural(counts['changed'], 'term')} changed, {counts['added']} added and "
              f"{counts['removed']} removed."]
-    by_class = [plural(counts[c.value], *_CLASS_WORDS[c]) for c in ChangeClass if counts[c.value]]
+    by_class = [plural(counts[c.value], *CLASS_WORDS[c]) for c in ChangeClass if counts[c.value]]
     parts.append("By class (a term can carry more than one): " + _join(by_class) + ".")
     picked = salient(d, n_salient)
     if picked:
