@@ -68,7 +68,8 @@ class Totals(_Model):
     """Sum of the amounts known under A."""
     new: Decimal
     delta: Decimal
-    """Sum of the changes where the amount is known under both versions."""
+    """Sum of the changes where the amount is known under both versions (for a proposal declaring
+    neutrality, over the compared entities only: see `Impact.compared`)."""
     entities: int
     unknown_a: int
     """Entities whose amount under A is unknown."""
