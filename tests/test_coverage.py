@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from contract.analysis.coverage import coverage, render
+from contract.analysis.coverage import coverage
 from contract.cli.app import main
+from contract.render.coverage import render
 from contract.spec.facts import Network, Population, Practice, Provenance
 from contract.spec.loader import load_version
 
@@ -132,3 +133,40 @@ def test_the_coverage_command_writes_md_csv_and_json(tmp_path, capsys):
     assert main([*common, "--format", "json", "-o", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["leavers"][0]["leaves_on"] == "2020-07-01"
+
+
+def test_a_whole_network_opting_out_loses_its_payments_rather_than_showing_them_unknown():
+    pop = _population({"signed_up": False})
+    for code in ("A00001", "A00002"):
+        pop.practices[code].values["signed_up"] = False
+    report = coverage(load_version("2019-20"), pop, date(2019, 10, 1))
+    # Nobody is left in U00001, so nothing is paid to it if they leave: a known £0.00, not unknown.
+    # Core funding: 31,000 × £1.50 = £46,500.00. Clinical director: 31,000 × £0.5143 = £15,943.30.
+    # Extended hours: 31,000 × £1.45 × 9/12 = £33,712.50.
+    assert _lost(report, "U00001", "payment.core_pcn_funding") == Decimal("46500.00")
+    assert _lost(report, "U00001", "payment.clinical_director") == Decimal("15943.30")
+    assert _lost(report, "U00001", "payment.extended_hours") == Decimal("33712.50")
+    # Participation: (11,000 + 9,500 + 8,000) weighted × £0.147 × 12 = £19,404.00 + £16,758.00 + £14,112.00.
+    assert [_lost(report, c, "payment.network_participation") for c in ("A00001", "A00002", "A00003")] == [
+        Decimal("19404.00"), Decimal("16758.00"), Decimal("14112.00")]
+    # Additional roles: no staff file, so what it pays if they stay is unknown, and so is the loss.
+    assert _lost(report, "U00001", "payment.additional_roles") is None
+    assert report.total_lost == Decimal("146429.80")  # 46,500 + 15,943.30 + 33,712.50 + 50,274.00
+    assert report.unknown_losses == 1
+
+
+def test_names_in_the_markdown_stay_text_and_csv_cells_do_not_run():
+    pop = _population({"signed_up": False})
+    pop.practices["A00003"].name = "<script>alert(1)</script>"
+    pop.networks["U00001"].name = "[x](javascript:alert(1))"
+    report = coverage(load_version("2019-20"), pop, date(2019, 10, 1))
+    text = render(report, "md")
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in text
+    assert "\\[x\\]\\(javascript:alert\\(1\\)\\)" in text
+    assert "<script>" not in text
+    assert "[x](javascript" not in text
+    assert "<script>alert(1)</script>" in render(report, "csv")  # CSV is data, not markup: the name as given
+    pop.practices["A00003"].name = '=HYPERLINK("http://x")'
+    csv_text = render(coverage(load_version("2019-20"), pop, date(2019, 10, 1)), "csv")
+    assert "'=HYPERLINK" in csv_text
+    assert ",=HYPERLINK" not in csv_text

@@ -16,22 +16,23 @@ is out: ``signed_up`` no, or an ``opted_out_on`` or ``left_des_on`` date), the r
   network that still has members), or a practice in the DES that is in no network;
 * the payments each practice and network loses.
 
+Rendering (Markdown, CSV, JSON) is in contract.render.coverage.
+
 The money comes from two evaluations (:func:`contract.evaluation.evaluate.evaluate`) at the same as-of date:
 one with the leavers staying (signed up, still members) and one with them gone (not signed up,
 removed from their networks). A line's loss is the difference between the two schedules, counting
 the instalments for the months that start on or after the practice's first day out (for a network,
 the earliest first day out of its leaving members), before any withholding: the month a practice
 leaves in is counted as paid in full, since the specs give no pro-rata rule. Where either
-evaluation cannot compute a line (an input is missing) the loss is unknown and the report says so.
+evaluation cannot compute a line (an input is missing) the loss is unknown and the report says so;
+a network all of whose members leave is paid nothing if they leave (a known £0.00: nobody is left to
+be paid), not an unknown amount.
 A network value supplied directly (a networks file giving ``registered_list``) is not recomputed
 without the leavers; the report notes it. Nothing reads the clock.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -45,6 +46,7 @@ from contract.spec.schema import Parameter, Version
 OPT_OUT_DEADLINE = "participation.opt_out_deadline"
 OPT_OUT_EFFECTIVE = "participation.opt_out_effective"
 _OUT_FIELDS = ("opted_out_on", "left_des_on")
+EMPTIED_NOTE = "every member leaves: the network has no practice to pay, so nothing is paid"
 
 
 class _Model(BaseModel):
@@ -271,6 +273,10 @@ def coverage(version: Version, population: Population, as_of: date) -> CoverageR
             uncovered.append(Uncovered(code=practice.code, name=practice.name,
                                        reason="in the DES but not a member of any network"))
 
+    # A network all of whose members leave has nobody left to pay: its lines if leaving are a known
+    # £0.00, not unknown (its list would otherwise read as missing, an empty network having no list).
+    emptied = {n.code for n in gone_pop.networks.values()
+               if not n.member_codes and not isinstance(n.values.get("registered_list"), int)}
     losses: list[PaymentLoss] = []
     affected = [("practice", leaver.code, first_day(leaver)) for leaver in final_leavers]
     affected += [("network", code, day) for code, day in network_from.items()]
@@ -279,7 +285,10 @@ def coverage(version: Version, population: Population, as_of: date) -> CoverageR
             if ftype != etype or fcode != code or f.term_kind != "entitlement":
                 continue
             if_staying, note_s = _from(f, day)
-            if_leaving, note_l = _from(gone.get((ftype, fcode, term_id)), day)
+            if etype == "network" and code in emptied:
+                if_leaving, note_l = Decimal("0.00"), EMPTIED_NOTE
+            else:
+                if_leaving, note_l = _from(gone.get((ftype, fcode, term_id)), day)
             lost = None if if_staying is None or if_leaving is None else if_staying - if_leaving
             if lost == 0:
                 continue
@@ -288,111 +297,3 @@ def coverage(version: Version, population: Population, as_of: date) -> CoverageR
                                       note="; ".join(dict.fromkeys(n for n in (note_s, note_l) if n)) or None))
     return CoverageReport(version=version.id, as_of=as_of, leavers=final_leavers, networks=networks,
                           uncovered=uncovered, losses=losses, notes=notes)
-
-
-# --- output ------------------------------------------------------------------------------------
-
-
-def _money(value: Decimal | None) -> str:
-    return "unknown" if value is None else f"£{value:,.2f}"
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def to_markdown(report: CoverageReport) -> str:
-    out = [f"# Coverage: {report.version} at {report.as_of.isoformat()}", ""]
-    out.append(f"{len(report.leavers)} practice(s) leaving the DES "
-               f"({sum(1 for x in report.leavers if x.out_at_as_of)} out at the as-of date); "
-               f"{len(report.networks)} network(s) losing members; {len(report.uncovered)} practice(s) whose "
-               f"patients no network covers; payments lost {_money(report.total_lost)}"
-               + (f" plus {report.unknown_losses} line(s) that cannot be computed" if report.unknown_losses else "")
-               + ".")
-    out += ["", "## Practices leaving", ""]
-    if report.leavers:
-        out += ["| practice | network | leaves on | out at as-of | registered list | covered by | how |",
-                "|---|---|---|---|---|---|---|"]
-        for x in report.leavers:
-            leaves = x.leaves_on.isoformat() if x.leaves_on else "whole year"
-            size = x.registered_list if x.registered_list is not None else ""
-            out.append(f"| {_cell(x.code)} {_cell(x.name or '')} | {x.pcn_code or ''} | {leaves} | "
-                       f"{'yes' if x.out_at_as_of else 'no'} | {size} | {_cell(x.covered_by or 'nobody')} | "
-                       f"{_cell(x.how)} |")
-    else:
-        out.append("None.")
-    out += ["", "## Networks losing members", ""]
-    if report.networks:
-        out += ["| network | members before | leaving | members after | registered list | obligations changed |",
-                "|---|---|---|---|---|---|"]
-        for n in report.networks:
-            size = f"{n.registered_list_before if n.registered_list_before is not None else '?'} → " \
-                   f"{n.registered_list_after if n.registered_list_after is not None else '?'}"
-            out.append(f"| {_cell(n.code)} {_cell(n.name or '')} | {len(n.members_before)} | {', '.join(n.leaving)} | "
-                       f"{len(n.members_after)} | {size} | {_cell('; '.join(n.obligations_changed) or 'none')} |")
-    else:
-        out.append("None.")
-    out += ["", "## Patients not covered by any network", ""]
-    if report.uncovered:
-        out += ["| practice | from | reason |", "|---|---|---|"]
-        for u in report.uncovered:
-            out.append(f"| {_cell(u.code)} {_cell(u.name or '')} | {u.from_date.isoformat() if u.from_date else ''} | "
-                       f"{_cell(u.reason)} |")
-    else:
-        out.append("None.")
-    out += ["", "## Payments lost", ""]
-    if report.losses:
-        out += ["| entity | payment | from | if staying | if leaving | lost | note |", "|---|---|---|---|---|---|---|"]
-        for x in report.losses:
-            out.append(f"| {x.entity_type} {x.entity_code} | {_cell(x.title)} ({x.term_id}) | "
-                       f"{x.from_date.isoformat()} | {_money(x.if_staying)} | {_money(x.if_leaving)} | "
-                       f"{_money(x.lost)} | {_cell(x.note or '')} |")
-    else:
-        out.append("None.")
-    if report.notes:
-        out += ["", "## Notes", ""] + [f"- {_cell(n)}" for n in report.notes]
-    return "\n".join(out) + "\n"
-
-
-CSV_COLUMNS = ["section", "entity_type", "entity_code", "entity_name", "network", "from", "detail", "term_id",
-               "if_staying_gbp", "if_leaving_gbp", "lost_gbp"]
-
-
-def to_csv(report: CoverageReport) -> str:
-    def gbp(value: Decimal | None) -> str:
-        return "" if value is None else f"{value:.2f}"
-
-    rows = []
-    for x in report.leavers:
-        rows.append({"section": "leaver", "entity_type": "practice", "entity_code": x.code, "entity_name": x.name or "",
-                     "network": x.pcn_code or "", "from": x.leaves_on.isoformat() if x.leaves_on else "",
-                     "detail": f"{x.how}; covered by {x.covered_by or 'nobody'}"})
-    for n in report.networks:
-        rows.append({"section": "network", "entity_type": "network", "entity_code": n.code, "entity_name": n.name or "",
-                     "network": n.code, "detail": f"members {len(n.members_before)} → {len(n.members_after)} "
-                     f"(leaving {', '.join(n.leaving)}); list {n.registered_list_before} → {n.registered_list_after}"
-                     + (f"; {'; '.join(n.obligations_changed)}" if n.obligations_changed else "")})
-    for u in report.uncovered:
-        rows.append({"section": "uncovered", "entity_type": "practice", "entity_code": u.code,
-                     "entity_name": u.name or "", "from": u.from_date.isoformat() if u.from_date else "",
-                     "detail": u.reason})
-    for x in report.losses:
-        rows.append({"section": "payment", "entity_type": x.entity_type, "entity_code": x.entity_code,
-                     "from": x.from_date.isoformat(), "detail": f"{x.title}" + (f" ({x.note})" if x.note else ""),
-                     "term_id": x.term_id, "if_staying_gbp": gbp(x.if_staying), "if_leaving_gbp": gbp(x.if_leaving),
-                     "lost_gbp": gbp(x.lost)})
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", restval="")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def to_json(report: CoverageReport) -> str:
-    data = report.model_dump(mode="json")
-    data["total_lost"] = f"{report.total_lost:.2f}"
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
-
-
-def render(report: CoverageReport, fmt: str) -> str:
-    return {"md": to_markdown, "csv": to_csv, "json": to_json}[fmt](report)

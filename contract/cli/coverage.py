@@ -3,8 +3,9 @@ members, the patients no network covers, and the payments lost (see contract.ana
 
 from __future__ import annotations
 
-from contract.analysis.coverage import coverage, render
+from contract.analysis.coverage import coverage
 from contract.cli.common import add_inputs, add_output, argument, as_of_option, command, emit, progress, read_inputs
+from contract.render.coverage import render
 from contract.spec.loader import load_version
 
 

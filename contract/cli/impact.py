@@ -4,20 +4,18 @@ Both versions are evaluated over the same population (each at a date inside its 
 period: the last day unless ``--as-of-a``/``--as-of-b`` say otherwise) and every payment line is
 compared per practice, per network, per commissioner and nationally. Lines whose inputs are missing
 are reported as unknown, never as £0. ``--assume FIELD=EXPR`` fills a missing input (each
-assumption is listed in the report); ``--attribute-networks`` shares network lines out to member
-practices pro rata to their registered lists.
+assumption is listed in the report); ``--set PARAM=VALUE`` sets a national parameter of B (listed
+likewise, and winning over a neutrality figure); ``--attribute-networks`` shares network lines out to
+member practices pro rata to their registered lists. Rendering: contract.render.impact.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import time
-from decimal import Decimal
 
-from contract.analysis.impact import TOP_N, Impact, impact
-from contract.cli.common import add_inputs, add_output, as_of_date, emit, progress, read_inputs
-from contract.render.diff import environment, to_json
+from contract.analysis.impact import TOP_N, impact
+from contract.cli.common import add_inputs, add_output, as_of_date, emit, parse_sets, progress, read_inputs
+from contract.render.impact import render
 from contract.spec.loader import load_version
 
 
@@ -52,6 +50,7 @@ def register(app) -> None:
 
 def run(args) -> int:
     a, b = load_version(args.a), load_version(args.b)
+    overrides = parse_sets(getattr(args, "set", None), b)
     population = read_inputs(args)
     described: list[str] = []
     if args.assume:
@@ -61,45 +60,12 @@ def run(args) -> int:
         described = [x.describe() for x in assumptions]
         for line in described:
             progress(f"assumed: {line}")
+    for name, value in overrides.items():
+        progress(f"set: {name} = {value} in {b.id}")
     started = time.perf_counter()
     progress(f"evaluating {a.id} and {b.id}")
     result = impact(a, b, population, args.as_of_a, args.as_of_b, args.attribute_networks, top=args.top,
-                    assumptions=described, cost_neutral=not args.national_sums)
+                    assumptions=described, cost_neutral=not args.national_sums, overrides=overrides)
     progress(f"compared {len(result.entities):,} practices and networks in {time.perf_counter() - started:.1f}s")
     emit(render(result, args.format), args.output)
     return 0
-
-
-def render(result: Impact, fmt: str) -> str:
-    if fmt == "json":
-        return to_json(result)
-    if fmt == "csv":
-        return to_csv(result)
-    if fmt == "md":
-        return environment().get_template("impact.md.j2").render(r=result)
-    raise ValueError(f"unknown format {fmt!r}")
-
-
-CSV_COLUMNS = ["level", "code", "name", "commissioner", "network", "list_size", "band", "term_id", "attributed",
-               "status_a", "status_b", "amount_a_gbp", "amount_b_gbp", "change_gbp", "missing"]
-
-
-def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
-def to_csv(result: Impact) -> str:
-    """One row per entity and payment line; an empty amount is unknown (an input is missing)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for e in result.entities:
-        for x in e.lines:
-            writer.writerow({
-                "level": e.level, "code": e.code, "name": e.name or "", "commissioner": e.commissioner or "",
-                "network": e.network or "", "list_size": "" if e.list_size is None else e.list_size, "band": e.band,
-                "term_id": x.term_id, "attributed": "yes" if x.attributed else "", "status_a": x.status_a,
-                "status_b": x.status_b, "amount_a_gbp": _money(x.old), "amount_b_gbp": _money(x.new),
-                "change_gbp": _money(x.delta), "missing": "; ".join(x.missing),
-            })
-    return out.getvalue()

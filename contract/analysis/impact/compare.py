@@ -15,6 +15,14 @@
   that a version does not have is a known £0 under that version; a line a practice is not eligible
   for is a known £0.
 
+For a proposal that declares ``neutrality`` (it moves money between streams), the comparison is over
+the entities whose baseline is known (:mod:`contract.analysis.impact.neutrality`): the money moved,
+the population it is spread over, the changes and the winners and losers are all counted over the
+same networks and practices, and the others are reported apart with the input they lack.
+
+``overrides`` set national parameters of B (``contract impact --set``); each is listed in the
+report's assumptions, and one that a neutrality figure would replace wins over it (the note says so).
+
 With ``attribute_networks=True`` each network-level line is also shared out to the network's member
 practices pro rata to their registered lists (each share rounded to the penny, half up, the last
 member in code order taking the rounding difference, so that shares add up to the network's
@@ -32,186 +40,30 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
-
+from contract.analysis.impact import neutrality
+from contract.analysis.impact.models import (
+    ATTRIBUTION_NOTE,
+    NETWORK_BANDS,
+    PRACTICE_BANDS,
+    TOP_N,
+    UNKNOWN_BAND,
+    Band,
+    CommissionerLine,
+    Crossing,
+    EntityImpact,
+    Impact,
+    LevelSummary,
+    LineDelta,
+    LineTotal,
+    MissingInput,
+    Mover,
+)
+from contract.analysis.impact.summary import summarise
 from contract.evaluation.evaluate import evaluate
 from contract.evaluation.money import to_penny
 from contract.evaluation.results import Evaluation, Status
 from contract.spec.facts import Population
 from contract.spec.schema import Entitlement, Version
-
-PRACTICE_BANDS: list[tuple[int, str]] = [(0, "<5k"), (5000, "5k–10k"), (10000, "10k–15k"), (15000, "15k–20k"),
-                                         (20000, "≥20k")]
-"""Registered-list bands for practices (lower bound, label): reporting choices, not contract terms."""
-NETWORK_BANDS: list[tuple[int, str]] = [(0, "<30k"), (30000, "30k–50k"), (50000, "50k–100k"), (100000, "≥100k")]
-UNKNOWN_BAND = "list unknown"
-TOP_N = 10
-
-ATTRIBUTION_NOTE = ("Network-level lines are also shared out to member practices pro rata to their registered "
-                    "lists (marked 'attributed'); practice winners, losers and bands include those shares, while "
-                    "national and commissioner totals count each line once, at the level it is paid.")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-class LineDelta(_Model):
-    """One payment line for one practice or network."""
-
-    term_id: str
-    old: Decimal | None
-    """Amount for A's contract year; None: unknown (an input is missing)."""
-    new: Decimal | None
-    delta: Decimal | None
-    status_a: str
-    """The finding's status under A, or `absent` when A has no such line."""
-    status_b: str
-    attributed: bool = False
-    """A network line's share, attributed to this member practice."""
-    missing: list[str] = []
-    """Inputs the line needed and did not have (either version)."""
-
-
-class EntityImpact(_Model):
-    level: str
-    code: str
-    name: str | None = None
-    commissioner: str | None = None
-    network: str | None = None
-    """A practice's network (from the network's member list)."""
-    list_size: int | None = None
-    band: str
-    lines: list[LineDelta]
-    old_total: Decimal
-    """Sum of the known amounts under A."""
-    new_total: Decimal
-    delta: Decimal | None
-    """The change in total; None when any line is unknown under either version."""
-    unknown_lines: int
-
-
-class Totals(_Model):
-    old: Decimal
-    """Sum of the amounts known under A."""
-    new: Decimal
-    delta: Decimal
-    """Sum of the changes where the amount is known under both versions."""
-    entities: int
-    unknown_a: int
-    """Entities whose amount under A is unknown."""
-    unknown_b: int
-    unknown_delta: int
-    """Entities whose change is unknown (unknown under either version)."""
-
-
-class LineTotal(Totals):
-    term_id: str
-    title: str
-    level: str
-    in_a: bool
-    in_b: bool
-    payable_a: int
-    """Entities paid more than £0 under A."""
-    payable_b: int
-    became_unpayable: int
-    became_payable: int
-
-
-class CommissionerLine(Totals):
-    commissioner: str
-    term_id: str
-
-
-class Mover(_Model):
-    code: str
-    name: str | None = None
-    commissioner: str | None = None
-    list_size: int | None = None
-    old: Decimal
-    new: Decimal
-    delta: Decimal
-
-
-class Band(_Model):
-    band: str
-    count: int
-    known: int
-    """Entities whose change is known."""
-    winners: int
-    losers: int
-    unchanged: int
-    old: Decimal
-    """Sum of known totals under A, over the entities whose change is known."""
-    new: Decimal
-    delta: Decimal
-
-
-class LevelSummary(_Model):
-    level: str
-    count: int
-    known: int
-    unknown: int
-    winners: int
-    losers: int
-    unchanged: int
-    old: Decimal
-    """Over the entities whose change is known."""
-    new: Decimal
-    delta: Decimal
-    top_winners: list[Mover]
-    top_losers: list[Mover]
-    bands: list[Band]
-
-
-class Crossing(_Model):
-    """Entities that cross a threshold between the versions: an obligation met under one and not
-    under the other, or a line payable under one and not under the other."""
-
-    term_id: str
-    title: str
-    term_kind: str
-    level: str
-    from_state: str
-    to_state: str
-    count: int
-    examples: list[str]
-    """Up to five entity codes, in code order."""
-
-
-class MissingInput(_Model):
-    """An input a payment line needed and did not have, and for how many practices and networks."""
-
-    version: str
-    input: str
-    entities: int
-
-
-class Impact(_Model):
-    a: str
-    b: str
-    as_of_a: date
-    as_of_b: date
-    attribute_networks: bool
-    attribution: str | None = None
-    """What attribution means, when it is on."""
-    assumptions: list[str] = []
-    """Inputs assumed where missing (set by the caller, e.g. `contract impact --assume`)."""
-    practices_in_population: int
-    networks_in_population: int
-    input_issues: int
-    lines: list[LineTotal]
-    """National totals, per payment line."""
-    commissioners: list[CommissionerLine]
-    practices: LevelSummary
-    networks: LevelSummary
-    crossings: list[Crossing]
-    missing_inputs: list[MissingInput]
-    entities: list[EntityImpact]
-    summary: str
-
-
-# ---------------------------------------------------------------------------------------------
 
 
 def default_as_of(version: Version) -> date:
@@ -278,15 +130,21 @@ def _totals(rows: Iterable[LineDelta]) -> dict:
             "unknown_delta": ud}
 
 
-def _entity(level: str, code: str, name, commissioner, network, size, bands, lines: list[LineDelta]) -> EntityImpact:
-    unknown = sum(1 for x in lines if x.delta is None)
+def _entity(level: str, code: str, name, commissioner, network, size, bands, lines: list[LineDelta],
+            apart: list[str] | None = None) -> EntityImpact:
+    """One entity's lines and totals; `apart` (the reasons) puts it outside the compared population:
+    its change, and each line's, is then unknown."""
+    if apart:
+        lines = [x.model_copy(update={"delta": None}) for x in lines]
+    changes = [x.delta for x in lines if x.delta is not None]
+    unknown = len(lines) - len(changes)
     return EntityImpact(
         level=level, code=code, name=name, commissioner=commissioner, network=network, list_size=size,
         band=_band(size, bands), lines=lines,
         old_total=sum((x.old for x in lines if x.old is not None), Decimal(0)),
         new_total=sum((x.new for x in lines if x.new is not None), Decimal(0)),
-        delta=None if unknown else sum((x.delta for x in lines), Decimal(0)),  # type: ignore[misc]
-        unknown_lines=unknown)
+        delta=None if unknown or apart else sum(changes, Decimal(0)),
+        unknown_lines=unknown, unknown_because=list(apart or []))
 
 
 def _summary_of(level: str, entities: list[EntityImpact], bands: list[tuple[int, str]], top: int) -> LevelSummary:
@@ -335,46 +193,31 @@ def _practice_size(population: Population, code: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def neutral_overrides(a: Version, b: Version, population: Population, ev_a: Evaluation) -> dict[str, Decimal]:
-    """For a proposal that declares `neutrality`: the money its removed payment lines pay under `a`
-    over this population (known amounts only), spread over this population's basis total, so that
-    the proposal pays out exactly what it takes away here (to within its rate's rounding)."""
-    rule = b.meta.neutrality
-    if rule is None:
-        return {}
-    removed = {t.id for t in a.terms.values() if isinstance(t, Entitlement) and t.id not in b.terms}
-    moved = sum((f.amount for f in ev_a.findings if f.term_id in removed and f.amount is not None), Decimal(0))
-    basis = sum((Decimal(p.values[rule.basis]) for p in population.practices.values()  # type: ignore[arg-type]
-                 if rule.basis in p.values), Decimal(0))
-    if basis == 0:
-        return {}
-    return {rule.moved: moved, rule.population: basis}
-
-
-def describe_neutrality(b: Version, overrides: dict[str, Decimal]) -> str:
-    rule = b.meta.neutrality
-    assert rule is not None
-    return (f"COST-NEUTRAL ON THIS POPULATION: {rule.moved} = £{overrides[rule.moved]:,.2f}, what the removed "
-            f"payment lines pay over this population where their amounts are known (unknown amounts are not "
-            f"moved); {rule.population} = {overrides[rule.population]:,} ({rule.basis} summed over the "
-            f"practices that have it). Pass --national-sums to use the cited national figures instead.")
-
-
 def impact(a: Version, b: Version, population: Population, as_of_a: date | None = None, as_of_b: date | None = None,
            attribute_networks: bool = False, *, top: int = TOP_N, assumptions: list[str] | None = None,
-           use_reference: bool = False, cost_neutral: bool = True) -> Impact:
-    """Evaluate `a` and `b` over `population` and compare every payment line (see the module docs)."""
+           use_reference: bool = False, cost_neutral: bool = True,
+           overrides: dict[str, Decimal] | None = None) -> Impact:
+    """Evaluate `a` and `b` over `population` and compare every payment line (see the module docs).
+
+    `overrides`: national parameters of `b` set by the caller (`--set`), merged over the neutrality
+    figures (the caller's value wins, and the neutrality note says so)."""
     as_of_a = as_of_a or default_as_of(a)
     as_of_b = as_of_b or default_as_of(b)
+    user = dict(overrides or {})
+    notes = [*(assumptions or []), *(f"SET: {name} = {value} in {b.id} (--set), in place of the version's own value"
+                                     for name, value in user.items())]
     ev_a = evaluate(a, population, as_of_a, use_reference=use_reference)
-    overrides = neutral_overrides(a, b, population, ev_a) if cost_neutral else {}
-    ev_b = evaluate(b, population, as_of_b, use_reference=use_reference, overrides=overrides)
-    if overrides:
-        assumptions = [*(assumptions or []), describe_neutrality(b, overrides)]
-    elif cost_neutral and b.meta.neutrality is not None:
-        # Say so rather than silently falling back to the national sums.
-        assumptions = [*(assumptions or []), f"NOT COST-NEUTRAL ON THIS POPULATION: no practice has "
-                       f"{b.meta.neutrality.basis}, so {b.id} spreads its cited national sums instead."]
+    comparison = neutrality.compare_over(a, b, population, ev_a) if b.meta.neutrality is not None else None
+    neutral: dict[str, Decimal] = {}
+    if comparison is not None and cost_neutral:
+        neutral = neutrality.neutral_overrides(b, comparison)
+        notes += neutrality.describe(b, comparison, neutral, user)
+    elif comparison is not None:
+        notes.append(f"NATIONAL SUMS: {b.id} spreads its cited national figures (--national-sums), not what the "
+                     f"removed lines pay here: not cost-neutral on this population. Winners and losers are still "
+                     f"counted over the {len(comparison.networks):,} networks and {len(comparison.practices):,} "
+                     f"practices whose baseline is known; the others are reported apart.")
+    ev_b = evaluate(b, population, as_of_b, use_reference=use_reference, overrides={**neutral, **user})
     idx_a, idx_b = _index(ev_a), _index(ev_b)
     # Every payment line of either version; where both have it, B's title and level.
     lines = {t.id: t for v in (a, b) for t in v.terms.values() if isinstance(t, Entitlement)}
@@ -402,6 +245,9 @@ def impact(a: Version, b: Version, population: Population, as_of_a: date | None 
                 status_b=fb.status.value if fb is not None else "absent", missing=missing))
         return out
 
+    def apart(key: tuple[str, str]) -> list[str] | None:
+        return comparison.apart.get(key) if comparison is not None else None
+
     network_of: dict[str, str] = {}
     for ncode in sorted(population.networks):
         for pcode in population.networks[ncode].member_codes:
@@ -410,7 +256,8 @@ def impact(a: Version, b: Version, population: Population, as_of_a: date | None 
     for code in sorted(population.networks):
         n = population.networks[code]
         networks.append(_entity("network", code, n.name, n.commissioner_code, None,
-                                _network_size(population, code), NETWORK_BANDS, deltas("network", code)))
+                                _network_size(population, code), NETWORK_BANDS, deltas("network", code),
+                                apart(("network", code))))
     shares: dict[str, list[LineDelta]] = defaultdict(list)
     if attribute_networks:
         for net in networks:
@@ -432,7 +279,7 @@ def impact(a: Version, b: Version, population: Population, as_of_a: date | None 
         p = population.practices[code]
         practices.append(_entity("practice", code, p.name, p.commissioner_code, network_of.get(code),
                                  _practice_size(population, code), PRACTICE_BANDS,
-                                 deltas("practice", code) + shares.get(code, [])))
+                                 deltas("practice", code) + shares.get(code, []), apart(("practice", code))))
 
     # National and commissioner totals, each line at the level it is paid (never the shares).
     paid = [(e, x) for e in [*practices, *networks] for x in e.lines if not x.attributed]
@@ -455,7 +302,8 @@ def impact(a: Version, b: Version, population: Population, as_of_a: date | None 
 
     result = Impact(
         a=a.id, b=b.id, as_of_a=as_of_a, as_of_b=as_of_b, attribute_networks=attribute_networks,
-        attribution=ATTRIBUTION_NOTE if attribute_networks else None, assumptions=list(assumptions or []),
+        attribution=ATTRIBUTION_NOTE if attribute_networks else None, assumptions=notes, overrides=user,
+        compared=comparison.summary(b.meta.neutrality.basis) if comparison is not None and b.meta.neutrality else None,
         practices_in_population=len(population.practices), networks_in_population=len(population.networks),
         input_issues=len(population.issues), lines=totals, commissioners=commissioners,
         practices=_summary_of("practice", practices, PRACTICE_BANDS, top),
@@ -518,48 +366,3 @@ def _entity_missing(ev: Evaluation) -> dict[tuple[str, str], set[str]]:
         for m in f.missing:
             found[(f.entity_type, f.entity_code)].add(_input_name(m))
     return found
-
-
-def _gbp(amount: Decimal, signed: bool = False) -> str:
-    sign = "+" if signed and amount > 0 else "-" if amount < 0 else ""
-    return f"{sign}£{abs(amount):,.2f}"
-
-
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
-
-
-def summarise(r: Impact) -> str:
-    """One paragraph, generated from the impact."""
-    parts = [f"Comparing {r.a} (as at {r.as_of_a.isoformat()}) with {r.b} (as at {r.as_of_b.isoformat()}) over "
-             f"{r.practices_in_population:,} practices and {r.networks_in_population:,} networks."]
-    known_old = sum((x.old for x in r.lines), Decimal(0))
-    known_new = sum((x.new for x in r.lines), Decimal(0))
-    change = sum((x.delta for x in r.lines), Decimal(0))
-    unknown = sum(x.unknown_delta for x in r.lines)
-    parts.append(f"Known amounts total {_gbp(known_old)} under {r.a} and {_gbp(known_new)} under {r.b}; where a "
-                 f"line is known under both the change is {_gbp(change, signed=True)}.")
-    if unknown:
-        worst = sorted((x for x in r.lines if x.unknown_delta), key=lambda x: (-x.unknown_delta, x.term_id))
-        named = ", ".join(f"{x.title.lower()} ({x.unknown_delta:,})" for x in worst[:4])
-        parts.append(f"{_n(unknown, 'line')} of practices or networks cannot be computed for want of inputs "
-                     f"and {'is' if unknown == 1 else 'are'} counted as unknown, not £0: {named}.")
-        if r.missing_inputs:
-            top = sorted(r.missing_inputs, key=lambda m: (-m.entities, m.version, m.input))[:3]
-            parts.append("Most often missing: " + ", ".join(
-                f"{m.input} ({_n(m.entities, 'practice or network', 'practices or networks')} under {m.version})"
-                for m in top) + ".")
-    for s in (r.practices, r.networks):
-        parts.append(f"{s.level.capitalize()}s: {s.winners:,} gain, {s.losers:,} lose, {s.unchanged:,} unchanged, "
-                     f"{s.unknown:,} unknown.")
-    crossings = [c for c in r.crossings if c.from_state in ("met", "payable") or c.to_state in ("met", "payable")]
-    if crossings:
-        parts.append("Threshold crossings: " + "; ".join(
-            f"{c.title.lower()}: {c.count:,} {c.level}{'' if c.count == 1 else 's'} from "
-            f"{c.from_state.replace('_', ' ')} to "
-            f"{c.to_state.replace('_', ' ')}" for c in crossings[:5]) + ".")
-    if r.attribute_networks:
-        parts.append(ATTRIBUTION_NOTE)
-    if r.assumptions:
-        parts.append(f"{len(r.assumptions)} assumption(s) filled missing inputs: see the list of assumptions.")
-    return " ".join(parts)
