@@ -899,10 +899,10 @@ def test_counts_are_the_authoritative_tally():
 
 
 def test_every_change_class_has_words_and_a_pricing_decision():
-    from contract.analysis.diff.summary import _CLASS_WORDS, MONEY_TOLD_ALONE
+    from contract.analysis.diff.summary import CLASS_WORDS, MONEY_TOLD_ALONE
     from contract.render.vocab import CHANGE_CLASS_WORDS
 
-    for table in (CHANGE_CLASS_WORDS, _CLASS_WORDS, MONEY_TOLD_ALONE, OPPOSITE):
+    for table in (CHANGE_CLASS_WORDS, CLASS_WORDS, MONEY_TOLD_ALONE, OPPOSITE):
         assert set(table) == set(ChangeClass)
 
 
