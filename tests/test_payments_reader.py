@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from contract.io.readers import read_population
-from contract.io.readers.payments import UNKNOWN_NETWORK, read_with_payments
+from contract.io.readers import read_population, read_with_payments
+from contract.io.readers.payments import UNKNOWN_NETWORK
 from contract.spec.facts import InputError
 
 # The 2020-21 layout, cut down to the columns the reader uses plus two it must ignore.

@@ -24,7 +24,7 @@ from contract.analysis.reconcile import (
     reconcile,
     stream_of,
 )
-from contract.io.readers.payments import read_with_payments
+from contract.io.readers import read_with_payments
 from contract.render.reconcile import to_csv, to_json, to_markdown
 from tests.conftest import real_data
 
@@ -188,3 +188,23 @@ def test_national_2020_21_leadership_and_extended_hours_within_one_percent():
         assert abs(summaries[stream].median - 1) <= Decimal("0.01"), (stream, summaries[stream].median)
     assert summaries["participation"].paid_total == Decimal("102204924.07")
     assert not [r for r in result.rows if r.stream == "participation" and r.entity_code == "UNKNOWN"]
+
+
+def test_the_reconcile_command_writes_the_csv(tmp_path):
+    """`contract reconcile` with only a payments file: the networks come from the file itself and
+    the CSV has the documented columns; P10001's participation agrees (1000 × £0.147 × 12 = £1,764.00)."""
+    from contract.cli.app import main
+
+    out = tmp_path / "rec.csv"
+    assert main(["reconcile", "2020-21", "--payments", str(write(tmp_path / "pay.csv", ROWS)), "-o", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert tuple(rows[0]) == tuple(CSV_COLUMNS)
+    p1 = next(r for r in rows if r["stream"] == "participation" and r["entity_code"] == "P10001")
+    assert (p1["computed_gbp"], p1["paid_gbp"], p1["status"]) == ("1764.00", "1764.00", "agrees")
+
+
+def test_the_reconcile_command_refuses_a_missing_payments_file(tmp_path, capsys):
+    from contract.cli.app import main
+
+    assert main(["reconcile", "2020-21", "--payments", str(tmp_path / "nope.csv")]) == 2
+    assert "nope.csv: no such file" in capsys.readouterr().err

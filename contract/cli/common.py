@@ -126,17 +126,25 @@ class PipeClosed(Exception):
 
 def read_inputs(args: Any):
     """Read the population; bad rows stop the run (exit 2) unless --keep-going."""
-    from contract.io.readers import read_population
+    return read_inputs_and_payments(args)[0]
 
-    for path in [args.register, *args.lists, args.practices, args.networks, args.staff]:
+
+def read_inputs_and_payments(args: Any):
+    """The population and, when the command has `--payments`, what was paid (else None); bad rows
+    stop the run (exit 2) unless --keep-going."""
+    from contract.io.readers import read_all
+
+    payments = getattr(args, "payments", None)
+    given = [args.register, *args.lists, args.practices, args.networks, args.staff, payments]
+    for path in given:
         if path is not None and not path.exists():
             raise UsageError(f"{path}: no such file")
-    if not any([args.register, args.lists, args.practices, args.networks]):
+    if not any([args.register, args.lists, args.practices, args.networks, payments]):
         raise UsageError("give at least one input file (--register, --lists, --practices or --networks)")
-    given = [args.register, *args.lists, args.practices, args.networks, args.staff]
     progress(f"reading inputs ({', '.join(str(p) for p in given if p)})")
-    population = read_population(register=args.register, lists=args.lists or None, practices=args.practices,
-                                 networks=args.networks, staff=args.staff)
+    population, _summary, paid = read_all(register=args.register, lists=args.lists or None,
+                                          practices=args.practices, networks=args.networks, staff=args.staff,
+                                          payments=payments)
     if population.issues:
         for issue in population.issues[:50]:
             print(f"contract: {issue}", file=sys.stderr)
@@ -146,7 +154,7 @@ def read_inputs(args: Any):
             raise UsageError(f"{len(population.issues)} bad input row(s); fix them, or pass --keep-going "
                              "to evaluate the good rows (the bad ones are listed in the report)")
     progress(f"{len(population.practices):,} practices, {len(population.networks):,} networks")
-    return population
+    return population, paid
 
 
 def progress(message: str) -> None:

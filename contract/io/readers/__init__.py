@@ -21,7 +21,7 @@ from pathlib import Path
 
 from contract.io.readers.epcn import read_epcn
 from contract.io.readers.lists import read_lists
-from contract.io.readers.payments import read_all
+from contract.io.readers.payments import Payments, read_payments
 from contract.io.readers.summary import FileSummary, ReadSummary
 from contract.io.readers.tables import read_networks, read_practices, read_staff, read_table
 from contract.spec.facts import FieldDef, Population, load_field_catalogue
@@ -33,6 +33,7 @@ __all__ = [
     "FileSummary",
     "ReadSummary",
     "load_catalogue",
+    "read_all",
     "read_epcn",
     "read_inputs",
     "read_lists",
@@ -41,6 +42,7 @@ __all__ = [
     "read_practices",
     "read_staff",
     "read_table",
+    "read_with_payments",
 ]
 
 
@@ -98,3 +100,38 @@ def read_population(
 ) -> Population:
     """:func:`read_inputs` without the summary."""
     return read_all(register, lists, practices, networks, staff, catalogue, payments)[0]
+
+
+def read_all(
+    register: str | Path | None = None,
+    lists: str | Path | Sequence[str | Path] | None = None,
+    practices: str | Path | None = None,
+    networks: str | Path | None = None,
+    staff: str | Path | None = None,
+    catalogue: dict[str, FieldDef] | str | Path | None = None,
+    payments: str | Path | None = None,
+) -> tuple[Population, ReadSummary, Payments | None]:
+    """:func:`~contract.io.readers.read_inputs`, then the payments file (if given) last, so that the
+    other files' values take precedence: the population, every file's summary, and what was paid."""
+    fields = load_catalogue(catalogue)
+    population, summary = read_inputs(register, lists, practices, networks, staff, fields)
+    if payments is None:
+        return population, summary, None
+    paid = read_payments(Path(payments), population, fields)
+    summary.files.append(paid.summary)
+    return population, summary, paid
+
+
+def read_with_payments(
+    payments: str | Path,
+    register: str | Path | None = None,
+    lists: str | Path | Sequence[str | Path] | None = None,
+    practices: str | Path | None = None,
+    networks: str | Path | None = None,
+    staff: str | Path | None = None,
+    catalogue: dict[str, FieldDef] | str | Path | None = None,
+) -> tuple[Population, ReadSummary, Payments]:
+    """:func:`read_all` with a payments file, which the reconciliation needs."""
+    population, summary, paid = read_all(register, lists, practices, networks, staff, catalogue, payments)
+    assert paid is not None  # a payments file was given
+    return population, summary, paid

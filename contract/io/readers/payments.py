@@ -29,14 +29,13 @@ nominated payee); a payee that was not a practice is not in the file at all.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from contract.io.readers.common import check_code, report, unreadable
-from contract.io.readers.summary import FileSummary, ReadSummary
+from contract.io.readers.summary import FileSummary
 from contract.lang.text import gbp
 from contract.spec.facts import FieldDef, InputError, Network, Population, Practice, Provenance
 
@@ -187,43 +186,6 @@ def read_payments(path: Path, population: Population, catalogue: dict[str, Field
         raise unreadable(file, exc) from None
     population.sources.append(str(path))
     return state.finish()
-
-
-def read_all(
-    register: str | Path | None = None,
-    lists: str | Path | Sequence[str | Path] | None = None,
-    practices: str | Path | None = None,
-    networks: str | Path | None = None,
-    staff: str | Path | None = None,
-    catalogue: dict[str, FieldDef] | str | Path | None = None,
-    payments: str | Path | None = None,
-) -> tuple[Population, ReadSummary, Payments | None]:
-    """:func:`~contract.io.readers.read_inputs`, then the payments file (if given) last, so that the
-    other files' values take precedence: the population, every file's summary, and what was paid."""
-    from contract.io.readers import load_catalogue, read_inputs  # the package imports this module
-
-    fields = load_catalogue(catalogue)
-    population, summary = read_inputs(register, lists, practices, networks, staff, fields)
-    if payments is None:
-        return population, summary, None
-    paid = read_payments(Path(payments), population, fields)
-    summary.files.append(paid.summary)
-    return population, summary, paid
-
-
-def read_with_payments(
-    payments: str | Path,
-    register: str | Path | None = None,
-    lists: str | Path | Sequence[str | Path] | None = None,
-    practices: str | Path | None = None,
-    networks: str | Path | None = None,
-    staff: str | Path | None = None,
-    catalogue: dict[str, FieldDef] | str | Path | None = None,
-) -> tuple[Population, ReadSummary, Payments]:
-    """:func:`read_all` with a payments file, which the reconciliation needs."""
-    population, summary, paid = read_all(register, lists, practices, networks, staff, catalogue, payments)
-    assert paid is not None  # a payments file was given
-    return population, summary, paid
 
 
 class _Reader:
