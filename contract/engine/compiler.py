@@ -146,7 +146,7 @@ def _test(cond: Condition) -> dict:
         if isinstance(right, Lit):
             raise ValueError(f"compares two constants: {cond}")
         left, right, op = right, left, MIRRORED[op]
-    field = engine_name(left.name)  # type: ignore[union-attr]
+    field = engine_name(left.name)
     if isinstance(right, Ref):
         # Measured: a comparison with a missing field ($m) fires on both polarities when another
         # test on the same fact is true. Both fields must exist before they are compared.
