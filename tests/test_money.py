@@ -20,7 +20,9 @@ from contract.evaluation.results import Status
 from contract.io.readers import read_population
 from contract.spec.facts import Network, Population
 from contract.spec.loader import load_version
+from contract.spec.schema import DatedValue
 from tests.conftest import ROOT, real_data
+from tests.synthetic import CITE, START, entitlement, make_version, param
 
 PAYMENTS_2019 = ROOT / "specs" / "2019-20" / "payments.yaml"
 
@@ -131,3 +133,25 @@ def test_every_network_line_is_the_exact_product_rounded_once_half_up():
             half_pennies += (exact * 100).denominator == 2
     assert checked > 3 * 1100  # 1,250 networks, a few without a full set of list sizes
     assert half_pennies > 0  # the case that was a penny short is among them
+
+
+def test_a_rate_that_changes_mid_year_is_summed_exactly_then_rounded_once():
+    """A yearly rate of £1.50 from April and £1.79 from October, for 10,001 patients over April to March:
+    10,001 × (6 × 1.50 + 6 × 1.79) ÷ 12 = 10,001 × 19.74 ÷ 12 = 16,451.645 exactly → £16,451.65 half up.
+    (October's monthly share, 10,001 × 1.79 ÷ 12 = 1,491.815833…, has no finite decimal: the twelve
+    shares summed as 28-digit Decimals come to 16,451.644999…, which would round down to £16,451.64.)"""
+    rate = param("rate.x", "gbp", Decimal("1.50"), per="registered_patient", period="year")
+    rate = rate.model_copy(update={"values": [
+        rate.values[0], DatedValue(effective=date(2019, 10, 1), value=Decimal("1.79"), citations=[CITE])]})
+    version = make_version({"rate.x": rate, "payment.x": entitlement("payment.x", "rate.x", "registered_list")})
+    assert rate.values[0].effective == START
+    pop = Population()
+    pop.networks["U00001"] = Network(code="U00001", values={"registered_list": 10001})
+    finding = evaluate(version, pop, date(2020, 3, 31)).finding("U00001", "payment.x")
+    assert half_up(Fraction(10001) * (6 * Fraction("1.50") + 6 * Fraction("1.79")) / 12) == Decimal("16451.65")
+    assert sum([Decimal(10001) * Decimal("1.50") / 12] * 6 + [Decimal(10001) * Decimal("1.79") / 12] * 6,
+               Decimal(0)) < Decimal("16451.645")
+    assert finding.amount == Decimal("16451.65")
+    assert [i.amount for i in finding.schedule[:6]] == [Decimal("1250.13")] * 6  # 1,250.125 half up
+    assert sum(i.amount for i in finding.schedule) == Decimal("16451.65")
+    assert "£1.50 from 1 April 2019 for 6 month(s), £1.79 from 1 October 2019 for 6 month(s)" in finding.explanation

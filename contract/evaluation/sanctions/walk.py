@@ -3,7 +3,7 @@
 A sanction term whose steps carry `next_on` transitions (``specs/<version>/enforcement.yaml``) is a
 state machine. Nothing about its states lives here: the steps, the event each step takes and the
 step it leads to, the cure period and which money a remedy releases all come from the spec. This
-module walks one practice's or network's dated events (:class:`~contract.io.readers.events.LadderEvent`)
+module walks one practice's or network's dated events (:class:`~contract.evaluation.events.LadderEvent`)
 through it, in date order, up to the as-of date, in one of two ways that must agree:
 
 * through durable_rules, as a statechart (:meth:`contract.engine.durable.RulesEngine.chart_session`), the
