@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from contract.evaluation.evaluate import evaluate, national_values, value_at
+from contract.evaluation.evaluate import evaluate
 from contract.evaluation.indicators import (
     achievement_percent,
     consolidation_balance,
@@ -17,6 +17,7 @@ from contract.evaluation.indicators import (
     points_earned,
 )
 from contract.evaluation.results import Status
+from contract.evaluation.values import national_values, value_at
 from contract.spec.facts import Network, Population, Practice
 from contract.spec.loader import catalogue, check_version, load_version
 from contract.spec.schema import Entitlement, Indicator, IndicatorSet, Parameter, Version

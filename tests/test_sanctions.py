@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from contract.cli.app import main
 from contract.engine.durable import PASS_THROUGH_START, Chart, EngineError, shared_engine
 from contract.evaluation.evaluate import evaluate
+from contract.evaluation.events import LadderEvent
 from contract.evaluation.results import Status
 from contract.evaluation.sanctions import ladder, ladders, run_ladder
-from contract.io.readers.events import RECORDED_EVENTS, EventsError, LadderEvent, events_from_records, read_events
+from contract.io.readers.events import RECORDED_EVENTS, EventsError, events_from_records, read_events
 from contract.spec.facts import InputError, Network, Population, Practice, Provenance
 from contract.spec.loader import load_version
 from contract.spec.schema import SanctionEvent

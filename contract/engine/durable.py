@@ -151,7 +151,8 @@ class RulesEngine:
                     collector.errors.clear()
                     raise EngineError(f"{unit_id}: action of rule {rule_name} failed: {exc!r}") from exc
                 fired = collector.fired.pop(sid, set())
-                true, false = set(), set()
+                true: set[str] = set()
+                false: set[str] = set()
                 for rule_name in fired:
                     found = ruleset.decision_for_rule(rule_name)
                     if found:

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contract.spec.facts import FieldDef, Network, Population, Practice, Provenance, StaffMember, coerce
-from contract.spec.loader import SPECS_ROOT, catalogue
+from contract.spec.loader import SPECS_ROOT, catalogue, version_ids
 from contract.spec.yamlio import SpecError, load_yaml
 
 
@@ -84,7 +84,7 @@ def case_files(version_id: str, root: Path = SPECS_ROOT) -> list[Path]:
 
 
 def load_cases(version_id: str, root: Path = SPECS_ROOT) -> list[LoadedCase]:
-    found = []
+    found: list[LoadedCase] = []
     for path in case_files(version_id, root):
         try:
             parsed = CaseFile.model_validate(load_yaml(path))
@@ -133,6 +133,4 @@ def population_of(loaded: LoadedCase) -> Population:
 
 
 def all_cases(root: Path = SPECS_ROOT) -> list[LoadedCase]:
-    from contract.spec.loader import version_ids
-
     return [c for v in version_ids(root) for c in load_cases(v, root)]

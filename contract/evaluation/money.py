@@ -1,22 +1,41 @@
 """Exact money: the one rounding rule, months of an accrual period, and monthly schedules.
 
-Amounts are Decimals in pounds. The rule, where a source says nothing else: a line's total for the
-year is computed exactly and rounded once to the penny, half up; monthly instalments are each
-month's exact share rounded to the penny, the last instalment taking the rounding difference so
-that instalments always add up to the total.
+Amounts are in pounds. The rule, where a source says nothing else: a line's total for the year is
+computed exactly and rounded once to the penny, half up; monthly instalments are each month's exact
+share rounded to the penny, the last instalment taking the rounding difference so that instalments
+always add up to the total.
+
+"Exactly" means exactly: a month's share of a yearly rate (basis × rate ÷ 12) has no finite decimal
+expansion in general, so exact shares are :class:`~fractions.Fraction` values, summed without
+loss, and only the rounding to the penny turns them into Decimals. (Summing 28-digit Decimal
+shares loses the half penny: 38,550 × £0.5143 ÷ 9, nine times, is £19,826.264999…, not £19,826.265.)
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
+
+Exact = Fraction | Decimal | int
+"""An exact amount: a Decimal or int as given, or a Fraction from a division."""
 
 PENNY = Decimal("0.01")
 
 
-def to_penny(amount: Decimal) -> Decimal:
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+def to_penny(amount: Exact) -> Decimal:
+    """`amount` rounded to the penny, half up (away from zero on an exact half), with two places."""
+    exact = Fraction(amount)
+    rounded = int(abs(exact) * 100 + Fraction(1, 2))  # int() of a positive number is its floor
+    signed = -rounded if exact < 0 else rounded
+    return Decimal(signed).scaleb(-2)
+
+
+def exact_sum(amounts: Iterable[Exact]) -> Fraction:
+    """The sum of exact amounts, with no rounding at any step."""
+    return sum((Fraction(a) for a in amounts), Fraction(0))
 
 
 def month_end(day: date) -> date:
@@ -32,9 +51,9 @@ def months(start: date, end: date) -> list[date]:
     return found
 
 
-def split_total(exact_by_month: list[tuple[date, Decimal]]) -> tuple[Decimal, list[tuple[date, Decimal]]]:
-    """Round the total once, then the instalments, the last one taking the difference."""
-    total = to_penny(sum((a for _, a in exact_by_month), Decimal(0)))
+def split_total(exact_by_month: list[tuple[date, Exact]]) -> tuple[Decimal, list[tuple[date, Decimal]]]:
+    """Round the exact total once, then each month's exact share, the last one taking the difference."""
+    total = to_penny(exact_sum(a for _, a in exact_by_month))
     rounded = [(m, to_penny(a)) for m, a in exact_by_month]
     if rounded:
         drift = total - sum((a for _, a in rounded), Decimal(0))
@@ -50,4 +69,3 @@ def payment_date(accrual_month: date, first_payment: date | None) -> date:
     if first_payment and paid < first_payment:
         return first_payment
     return paid
-

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
-from contract.evaluation.money import month_end, months
+from contract.evaluation.money import Exact, month_end, months
+from contract.lang import text
 from contract.lang.expressions import describe_value
 from contract.spec.facts import StaffMember
 from contract.spec.schema import Period, RolesTable
@@ -20,22 +22,37 @@ from contract.spec.schema import Period, RolesTable
 
 @dataclass
 class StaffResult:
-    exact_by_month: list[tuple[date, Decimal]]
+    exact_by_month: list[tuple[date, Exact]]
+    """Each month's exact claims (a yearly amount ÷ 12 is a Fraction, never a rounded Decimal)."""
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
     def explain(self, total: Decimal) -> str:
-        head = f"Additional roles claims over the accrual period = £{total:,}."
+        head = f"Additional roles claims over the accrual period = {text.gbp(total)}."
         return head + (" " + " ".join(self.notes) if self.notes else "")
 
 
 _NEEDED = ("role", "wte", "annual_cost", "start_date")
 
 
+def _number(member: StaffMember, name: str) -> Decimal:
+    value = member.values[name]
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise ValueError(f"post {member.staff_id} ({member.provenance}): {name} is {value!r}, not a number")
+    return Decimal(value)
+
+
+def _date(member: StaffMember, name: str) -> date | None:
+    value = member.values.get(name)
+    if value is not None and not isinstance(value, date):
+        raise ValueError(f"post {member.staff_id} ({member.provenance}): {name} is {value!r}, not a date")
+    return value
+
+
 def reimburse_staff(staff: list[StaffMember], roles: RolesTable, accrual: Period,
                     posts_allowed: Decimal | int | None) -> StaffResult:
     limits = {r.role: r for r in roles.roles}
-    by_month: dict[date, Decimal] = {m: Decimal(0) for m in months(accrual.start, accrual.end)}
+    by_month: dict[date, Fraction] = {m: Fraction(0) for m in months(accrual.start, accrual.end)}
     result = StaffResult([])
     if not staff:
         result.notes.append("No posts claimed.")
@@ -55,7 +72,7 @@ def reimburse_staff(staff: list[StaffMember], roles: RolesTable, accrual: Period
         if roles.requires_additional and v["additional"] is not True:
             result.notes.append(f"Post {member.staff_id}: not additional to the baseline, not reimbursed.")
             continue
-        wte = Decimal(v["wte"])  # type: ignore[arg-type]
+        wte = _number(member, "wte")
         if posts_allowed is not None:
             left = cap_left.setdefault(role.role, Decimal(posts_allowed))
             if left <= 0:
@@ -67,14 +84,15 @@ def reimburse_staff(staff: list[StaffMember], roles: RolesTable, accrual: Period
                     f"Post {member.staff_id}: {describe_value(wte)} WTE capped at {describe_value(left)}.")
                 wte = left
             cap_left[role.role] = left - wte
-        yearly = Decimal(v["annual_cost"]) * role.reimbursed_percent / 100  # type: ignore[arg-type]
+        yearly = _number(member, "annual_cost") * role.reimbursed_percent / 100
         if role.max_per_wte_year is not None:
             yearly = min(yearly, role.max_per_wte_year * wte)
-        start, end = v["start_date"], v.get("end_date")
+        start, end = _date(member, "start_date"), _date(member, "end_date")
         for month in by_month:
-            in_post = start <= month_end(month) and (end is None or end >= month)  # type: ignore[operator]
+            in_post = start is not None and start <= month_end(month) and (end is None or end >= month)
             if in_post and role.available_from <= month_end(month):
-                by_month[month] += yearly / 12
-        result.notes.append(f"Post {member.staff_id} ({role.title.lower()}): £{yearly:,.2f} a year reimbursable.")
-    result.exact_by_month = list(by_month.items())
+                by_month[month] += Fraction(yearly) / 12
+        result.notes.append(f"Post {member.staff_id} ({role.title.lower()}): {text.gbp(yearly)} a year reimbursable.")
+    exact: list[tuple[date, Exact]] = list(by_month.items())
+    result.exact_by_month = exact
     return result

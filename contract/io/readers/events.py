@@ -32,12 +32,10 @@ import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from contract.evaluation.events import LadderEvent, minimum_cure_days
 from contract.spec.facts import FieldDef, FieldType, InputError, InputIssue, Level, coerce, parse_date
-from contract.spec.schema import DERIVED_SANCTION_EVENTS, TERM_ID, Obligation, Sanction, SanctionEvent, Version
+from contract.spec.schema import DERIVED_SANCTION_EVENTS, Obligation, SanctionEvent, Version
 
 COLUMNS = ("entity_code", "date", "event", "term_id", "cure_days", "amount_gbp", "note")
 ALIASES = {"entity": "entity_code"}
@@ -56,30 +54,6 @@ _COUNT = FieldDef(name="cure_days", level=Level.practice, type=FieldType.count, 
                   description="days")
 
 
-class LadderEvent(BaseModel):
-    """One event on one practice's or network's sanction ladder, with where it was read."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    entity_code: str
-    date: dt.date
-    event: SanctionEvent
-    term_id: Annotated[str | None, Field(pattern=TERM_ID)] = None
-    cure_days: int | None = None
-    amount_gbp: Decimal | None = None
-    note: str | None = None
-    file: str = "events"
-    """The events file (or case file) the event came from; `evaluation` for a derived event."""
-    row: int | None = None
-    """Line of a CSV file, or item number (from 1) of a JSON list or a case's events."""
-    derived: bool = False
-    """Made by the evaluation (an obligation found not met with no event recorded for it)."""
-
-    @property
-    def where(self) -> str:
-        return self.file + (f" row {self.row}" if self.row is not None else "")
-
-
 class EventsError(InputError):
     """Bad rows in an events file; ``issues`` lists every one (the message shows them all)."""
 
@@ -90,19 +64,6 @@ class EventsError(InputError):
         shown = "\n".join(f"  {i}" for i in issues[:50])
         more = f"\n  … and {len(issues) - 50} more" if len(issues) > 50 else ""
         self.args = (f"{len(issues)} bad event row(s):\n{shown}{more}",)
-
-
-def minimum_cure_days(version: Version) -> int | None:
-    """The shortest cure period any ladder of the version allows after a remedial notice."""
-    found: list[int] = []
-    for term in version.terms.values():
-        if isinstance(term, Sanction) and term.is_ladder:
-            steps = {s.state: s for s in term.steps}
-            for step in term.steps:
-                target = step.next_on.get(SanctionEvent.remedial_notice_served)
-                if target and steps[target].cure_days is not None:
-                    found.append(steps[target].cure_days)  # type: ignore[arg-type]
-    return min(found) if found else None
 
 
 class _Rows:

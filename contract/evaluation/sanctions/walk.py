@@ -3,7 +3,7 @@
 A sanction term whose steps carry `next_on` transitions (``specs/<version>/enforcement.yaml``) is a
 state machine. Nothing about its states lives here: the steps, the event each step takes and the
 step it leads to, the cure period and which money a remedy releases all come from the spec. This
-module walks one practice's or network's dated events (:class:`~contract.io.readers.events.LadderEvent`)
+module walks one practice's or network's dated events (:class:`~contract.evaluation.events.LadderEvent`)
 through it, in date order, up to the as-of date, in one of two ways that must agree:
 
 * through durable_rules, as a statechart (:meth:`contract.engine.durable.RulesEngine.chart_session`), the
@@ -28,33 +28,28 @@ Around either, the same driver (:func:`run_ladder`) does what is not a transitio
 
 The result (:class:`LadderResult`) gives the state at the as-of date, the history (date, event,
 from, to), the money withheld, deferred (still held) and released, and the next deadline with what
-happens then. :func:`sanction_findings` turns it into a finding for the evaluation.
+happens then. :func:`contract.evaluation.sanctions.findings.sanction_findings` turns it into a finding
+for the evaluation.
 """
+
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from contract.engine.compiler import engine_value
-from contract.engine.durable import Chart, shared_engine
+from contract.engine.durable import ChartSession, shared_engine
+from contract.evaluation.events import LadderEvent
 from contract.evaluation.money import to_penny
-from contract.evaluation.results import Finding, Status
-from contract.io.readers.events import LadderEvent, minimum_cure_days
+from contract.evaluation.sanctions.ladder_spec import Ladder
 from contract.lang.expressions import describe_value
-from contract.spec.facts import InputError, InputIssue, Population
-from contract.spec.schema import EntityLevel, Obligation, Sanction, SanctionEvent, SanctionStep, Version
-
-if TYPE_CHECKING:
-    from contract.evaluation.evaluate import Context, _Findings
+from contract.spec.facts import InputError, InputIssue
+from contract.spec.schema import SanctionEvent
 
 AmountFor = Callable[[LadderEvent, tuple[str, ...]], Decimal | None]
 """(event, obligations open at the time) -> the amount it holds back, or None when unknown."""
@@ -66,69 +61,7 @@ _VERBS = {
     SanctionEvent.breach_notice_served: "serve a breach notice",
     SanctionEvent.terminated: "terminate",
 }
-_ZERO = Decimal("0.00")
-
-
-# --- the ladder, from the spec ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Ladder:
-    """A runnable sanction term of one version."""
-
-    version_id: str
-    term: Sanction
-    commissioner_duties: frozenset[str] = frozenset()
-    """Obligations the commissioner owes (`who: commissioner`): never a contractor's breach."""
-
-    @property
-    def id(self) -> str:
-        return self.term.id
-
-    @cached_property
-    def steps(self) -> dict[str, SanctionStep]:
-        return {s.state: s for s in self.term.steps}
-
-    @property
-    def initial(self) -> str:
-        return self.term.steps[0].state
-
-    def target(self, state: str, event: SanctionEvent) -> str | None:
-        return self.steps[state].next_on.get(event)
-
-    def covers(self, term_id: str | None) -> bool:
-        """True when events about `term_id` belong on this ladder (no term id: every ladder)."""
-        if term_id is None:
-            return True
-        if term_id in self.commissioner_duties:
-            return False
-        return not self.term.applies_to or term_id in self.term.applies_to
-
-    @cached_property
-    def chart(self) -> Chart:
-        transitions = {s.state: {e.value: t for e, t in s.next_on.items()} for s in self.term.steps}
-        digest = hashlib.sha1(json.dumps(transitions, sort_keys=True).encode()).hexdigest()[:10]
-        return Chart.build(f"ladder.{self.version_id}.{self.term.id}.{digest}", self.initial, transitions,
-                           [e.value for e in SanctionEvent])
-
-
-def _commissioner_duties(version: Version) -> frozenset[str]:
-    return frozenset(t.id for t in version.terms.values()
-                     if isinstance(t, Obligation) and t.who.strip().lower().startswith("commissioner"))
-
-
-def ladders(version: Version, level: EntityLevel | None = None) -> list[Ladder]:
-    """The version's runnable sanction ladders (terms with transitions), of one level if given."""
-    duties = _commissioner_duties(version)
-    return [Ladder(version.id, t, duties) for t in version.terms.values()
-            if isinstance(t, Sanction) and t.is_ladder and (level is None or t.level is level)]
-
-
-def ladder(version: Version, term_id: str) -> Ladder:
-    term = version.terms.get(term_id)
-    if not isinstance(term, Sanction) or not term.is_ladder:
-        raise ValueError(f"{term_id} is not a sanction ladder of {version.id}")
-    return Ladder(version.id, term, _commissioner_duties(version))
+ZERO = Decimal("0.00")
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -227,7 +160,7 @@ def reference_step(ladder_: Ladder) -> Step:
     return step
 
 
-def _engine_step(session) -> Step:
+def _engine_step(session: ChartSession) -> Step:
     def step(event: SanctionEvent, day: date) -> tuple[str, str, bool]:
         move = session.post(event.value, date=engine_value(day))
         return move.source, move.target, move.defined
@@ -249,9 +182,9 @@ class _Walk:
     state: str = ""
     deadline: date | None = None
     open_terms: list[str] = field(default_factory=list)
-    withheld: Decimal = _ZERO
-    deferred: Decimal = _ZERO
-    released: Decimal = _ZERO
+    withheld: Decimal = ZERO
+    deferred: Decimal = ZERO
+    released: Decimal = ZERO
     unknown: int = 0
 
     def apply(self, event: SanctionEvent, day: date, ev: LadderEvent | None) -> None:
@@ -304,11 +237,11 @@ class _Walk:
                 self.deferred += amount
             return amount
         if event is SanctionEvent.remedied:
-            released = _ZERO
+            released = ZERO
             if "deferred" in self.ladder.term.released_on_remedy:
-                released, self.deferred = released + self.deferred, _ZERO
+                released, self.deferred = released + self.deferred, ZERO
             if "withheld" in self.ladder.term.released_on_remedy:
-                released, self.withheld = released + self.withheld, _ZERO
+                released, self.withheld = released + self.withheld, ZERO
             self.released += released
             return released if released else None
         return None
@@ -385,151 +318,3 @@ def _join(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " or " + items[-1]
-
-
-# --- inside an evaluation -------------------------------------------------------------------------
-
-
-@dataclass
-class Prepared:
-    """The events of one evaluation, checked against the version and population, by entity."""
-
-    version: Version
-    as_of: date
-    use_reference: bool
-    by_entity: dict[str, list[LadderEvent]] = field(default_factory=dict)
-    issues: list[InputIssue] = field(default_factory=list)
-
-    _ladders: dict[EntityLevel, list[Ladder]] = field(default_factory=dict)
-
-    def ladders_at(self, level: EntityLevel) -> list[Ladder]:
-        if level not in self._ladders:
-            self._ladders[level] = ladders(self.version, level)
-        return self._ladders[level]
-
-
-def prepare(version: Version, population: Population, events: Iterable[LadderEvent] | None, as_of: date,
-            use_reference: bool = False) -> Prepared:
-    """Check events against the version (term ids, cure periods: InputError) and the population
-    (codes it does not know, and events no ladder covers: issues), and group them by entity."""
-    prepared = Prepared(version, as_of, use_reference)
-    minimum = minimum_cure_days(version)
-    for ev in events or ():
-        if ev.term_id is not None and not isinstance(version.terms.get(ev.term_id), Obligation):
-            raise InputError(ev.file, ev.row, "term_id", f"{ev.term_id!r} is not an obligation of {version.id}")
-        if ev.cure_days is not None and minimum is not None and ev.cure_days < minimum:
-            raise InputError(ev.file, ev.row, "cure_days",
-                             f"{ev.cure_days} days is below the minimum cure period of {minimum} days in {version.id}")
-        levels = [lvl for lvl, known in ((EntityLevel.practice, population.practices),
-                                         (EntityLevel.network, population.networks)) if ev.entity_code in known]
-        if not levels:
-            prepared.issues.append(InputIssue(file=ev.file, row=ev.row, field="entity_code",
-                                              message=f"{ev.entity_code} is not a practice or network of the "
-                                                      f"inputs; event left out"))
-            continue
-        if not any(lad.covers(ev.term_id) for lvl in levels for lad in ladders(version, lvl)):
-            duty = " (an obligation of the commissioner, not of the contractor)" \
-                if ev.term_id in _commissioner_duties(version) else ""
-            prepared.issues.append(InputIssue(
-                file=ev.file, row=ev.row, field="term_id" if ev.term_id else "entity_code",
-                message=f"no sanction ladder of {version.id} at {' or '.join(lv.value for lv in levels)} level "
-                        f"covers this event{duty}; left out"))
-            continue
-        prepared.by_entity.setdefault(ev.entity_code, []).append(ev)
-    return prepared
-
-
-def _instalment_amount(version: Version, findings: list[Finding]) -> AmountFor:
-    """The evaluation's amount for a withholding or deferral recorded without one: the next
-    instalment, paid on or after the event date, of each entitlement the obligations fund."""
-    by_term = {f.term_id: f for f in findings}
-
-    def amount(ev: LadderEvent, open_terms: tuple[str, ...]) -> Decimal | None:
-        obligations = [ev.term_id] if ev.term_id else list(open_terms)
-        funded: list[str] = []
-        for term_id in obligations:
-            term = version.terms.get(term_id)
-            if isinstance(term, Obligation):
-                funded.extend(t for t in term.funds if t not in funded)
-        total: Decimal | None = None
-        for entitlement in funded:
-            finding = by_term.get(entitlement)
-            if finding is None:
-                continue
-            due = next((i for i in finding.schedule if i.paid_on >= ev.date), None)
-            if due is not None:
-                total = (total or _ZERO) + due.amount
-        return total
-
-    return amount
-
-
-def sanction_findings(builder: _Findings, ctx: Context, statuses: dict[str, Status],
-                      findings: list[Finding]) -> list[Finding]:
-    """A finding per ladder of the entity's level, when it has events or failing obligations."""
-    prepared: Prepared | None = getattr(builder, "sanctions", None)
-    if prepared is None:
-        return []
-    found = []
-    for lad in prepared.ladders_at(ctx.level):
-        events = [e for e in prepared.by_entity.get(ctx.code, []) if lad.covers(e.term_id)]
-        failing = sorted(t for t, s in statuses.items() if s is Status.not_met and lad.covers(t))
-        if not events and not failing:
-            continue
-        if not events:
-            # No commissioner record: the evaluation's own finding starts the ladder, on the as-of date.
-            events = [LadderEvent(entity_code=ctx.code, date=prepared.as_of, event=SanctionEvent.obligation_missed,
-                                  term_id=t, file="evaluation", derived=True) for t in failing]
-        result = run_ladder(lad, ctx.code, events, prepared.as_of, use_reference=prepared.use_reference,
-                            amount_for=_instalment_amount(prepared.version, findings))
-        prepared.issues.extend(result.issues)
-        status = Status.met if result.compliant else Status.not_met
-        finding = builder._finding(ctx, lad.term, status, explain(result, failing, events), (),
-                                   withheld=to_penny(result.held), due=result.next_deadline)
-        # The sources of the step reached, after the term's own.
-        from contract.evaluation.evaluate import weakest
-
-        cites = list(finding.citations)
-        cites += [c for c in lad.steps[result.state].citations if c not in cites]
-        found.append(finding.model_copy(update={"values": _values(result), "citations": cites,
-                                                "confidence": weakest(cites)}))
-    return found
-
-
-def explain(result: LadderResult, failing: Sequence[str] = (), events: Sequence[LadderEvent] = ()) -> str:
-    """The finding's explanation: state, events, money, next deadline and step; and the
-    obligations the evaluation finds not met that the events do not account for."""
-    parts = [f"State: {result.state} ({result.state_title}) at {describe_value(result.as_of)}."]
-    if result.history:
-        parts.append("Events: " + "; ".join(m.describe() for m in result.history) + ".")
-    money = (f"Money: £{result.withheld:,} withheld, £{result.deferred:,} deferred and held, "
-             f"£{result.released:,} released.")
-    if result.unknown_amounts:
-        money += (f" The amount of {result.unknown_amounts} withholding(s) or deferral(s) was not given and "
-                  "could not be computed (counted as £0).")
-    parts.append(money)
-    if result.next_deadline is not None:
-        parts.append(f"Next deadline: {describe_value(result.next_deadline)}.")
-    parts.append(f"Next: {result.next_step}.")
-    unrecorded = [t for t in failing if not any(e.term_id == t for e in events)]
-    if result.compliant and failing:
-        parts.append("The evaluation finds not met at the as-of date: " + ", ".join(failing)
-                     + " (record obligation_missed to put a breach on the ladder).")
-    elif unrecorded:
-        parts.append("Also not met at the as-of date, with no event recorded: " + ", ".join(unrecorded) + ".")
-    if result.later_events:
-        parts.append(f"{result.later_events} event(s) dated after the as-of date are not counted.")
-    return " ".join(parts)
-
-
-def _values(result: LadderResult) -> dict[str, str]:
-    values = {
-        "state": result.state,
-        "money withheld": f"£{result.withheld:,}",
-        "money deferred (held)": f"£{result.deferred:,}",
-        "money released": f"£{result.released:,}",
-        "next deadline": describe_value(result.next_deadline) if result.next_deadline else "none",
-    }
-    for i, move in enumerate(result.history, start=1):
-        values[f"event {i}"] = move.describe() + (f" ({move.where})" if move.where else "")
-    return values

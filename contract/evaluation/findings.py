@@ -1,0 +1,110 @@
+"""The finding builder: the pieces every finding shares (values shown and their sources, inputs
+missing, citations, confidence, a condition in words), for one version at one as-of date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from contract.evaluation.context import Context, Labels
+from contract.evaluation.results import Finding, Instalment, Status
+from contract.evaluation.values import National
+from contract.lang.expressions import describe_value, parse_condition, to_sentence
+from contract.spec.facts import StaffMember
+from contract.spec.schema import Citation, Confidence, Obligation, Parameter, Term, Version
+
+_CONFIDENCE_ORDER = [Confidence.official, Confidence.secondary, Confidence.derived]
+_SHOWN_MEMBERS = 5
+
+
+def weakest(citations: Iterable[Citation]) -> Confidence:
+    """The weakest confidence among the citations (derived when there are none)."""
+    found = [c.confidence for c in citations]
+    return max(found, key=_CONFIDENCE_ORDER.index) if found else Confidence.derived
+
+
+class FindingBuilder:
+    """Turns an entity's values and a term into a finding, citing the term and the values it read."""
+
+    def __init__(self, version: Version, national: National, labels: Labels,
+                 staff: Iterable[StaffMember] = (), staff_given: bool = False):
+        self.version = version
+        self.national = national
+        self.labels = labels
+        self._staff_by_network: dict[str, list[StaffMember]] = {}
+        for member in staff:
+            self._staff_by_network.setdefault(member.pcn_code, []).append(member)
+        self.staff_given = staff_given or bool(self._staff_by_network)
+        """True when a staff file was given, even one with no posts."""
+
+    def staff_of(self, network_code: str) -> list[StaffMember]:
+        """The additional-roles posts a network claims."""
+        return self._staff_by_network.get(network_code, [])
+
+    @property
+    def as_of(self) -> date:
+        return self.national.as_of
+
+    def rate_on(self, param: Parameter, day: date, ctx: Context) -> Decimal | None:
+        """The rate of `param` for a month, for this entity (see :meth:`National.rate_on`)."""
+        return self.national.rate_on(param, day, ctx.env)
+
+    def values(self, ctx: Context, names: Iterable[str]) -> dict[str, str]:
+        """The values that decided a finding, in words, each with where it came from."""
+        shown = {}
+        for name in sorted(names):
+            if name in ctx.env:
+                where = self.national.source_of(name) if name in self.national.overridden else (
+                    ctx.sources.get(name) or self.national.source_of(name))
+                shown[name] = describe_value(ctx.env[name]) + (f" ({where})" if where else "")
+        return shown
+
+    def missing(self, ctx: Context, names: Iterable[str]) -> list[str]:
+        """The names the entity lacks, a network total naming the member practices that lack it."""
+        lacking = []
+        for name in sorted(set(names) - ctx.env.keys()):
+            members = ctx.missing_from_members.get(name)
+            if members:
+                more = len(members) - _SHOWN_MEMBERS
+                shown = ", ".join(members[:_SHOWN_MEMBERS]) + (f" and {more} more" if more > 0 else "")
+                lacking.append(f"{name} (not given for member practices {shown})")
+            else:
+                lacking.append(name)
+        return lacking
+
+    def citations(self, term: Term, names: Iterable[str] = ()) -> list[Citation]:
+        """The term's citations, then those of the dated values it read."""
+        cites = list(term.citations)
+        for name in names:
+            dated = self.national.dated.get(name)
+            if dated is not None and name not in self.national.overridden:
+                cites.extend(c for c in dated.citations if c not in cites)
+        return cites
+
+    def finding(self, ctx: Context, term: Term, status: Status, explanation: str, names: Iterable[str] = (), *,
+                amount: Decimal | None = None, withheld: Decimal | None = None,
+                schedule: list[Instalment] | None = None, due: date | None = None,
+                missing: list[str] | None = None) -> Finding:
+        names = set(names)
+        cites = self.citations(term, names)
+        return Finding(
+            version=self.version.id, as_of=self.as_of, entity_type=ctx.level.value, entity_code=ctx.code,
+            entity_name=ctx.name, commissioner_code=ctx.commissioner, term_id=term.id, term_kind=term.kind,
+            title=term.title, status=status, explanation=explanation, values=self.values(ctx, names),
+            citations=cites, confidence=weakest(cites), amount=amount, withheld=withheld,
+            schedule=schedule or [], due=due, missing=missing or [],
+        )
+
+    def due_date(self, term: Obligation, ctx: Context) -> date | None:
+        """An obligation's due date: a date in the spec, or a date parameter's value."""
+        if not term.due:
+            return None
+        try:
+            return date.fromisoformat(term.due)
+        except ValueError:
+            return ctx.date_of(term.due)
+
+    def sentence(self, condition: str, ctx: Context) -> str:
+        """A condition in words, each name followed by the entity's value."""
+        return to_sentence(parse_condition(condition), self.labels, ctx.env)

@@ -1,0 +1,80 @@
+"""staff_reimbursement: the additional roles claims of a network's posts, within the roles table's
+limits and the posts its size allows, capped (where the entitlement has a cap) at a formula's value.
+
+The claims themselves are computed by :func:`contract.evaluation.staff.reimburse_staff`; this method
+adds what an evaluation needs around them: the inputs, the cap, and the finding's words.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from contract.evaluation.context import Context
+from contract.evaluation.findings import FindingBuilder
+from contract.evaluation.methods.base import Payment, Unpriced
+from contract.evaluation.money import Exact, exact_sum, split_total
+from contract.evaluation.staff import reimburse_staff
+from contract.lang import text
+from contract.lang.expressions import parse_formula, refs
+from contract.spec.schema import Entitlement, Method, Parameter, RolesTable, Version
+
+
+def _formula_inputs(version: Version, param_id: str) -> set[str]:
+    param = version.terms.get(param_id)
+    if isinstance(param, Parameter) and param.formula:
+        return refs(parse_formula(param.formula))
+    return {param_id}
+
+
+class StaffReimbursement:
+    """The staff_reimbursement method (the posts come from the builder: the population's staff)."""
+
+    methods = (Method.staff_reimbursement,)
+
+    def reads(self, version: Version, term: Entitlement) -> set[str]:
+        roles = version.terms.get(term.roles or "")
+        posts = roles.posts_per_role if isinstance(roles, RolesTable) and roles.posts_per_role else None
+        return {n for n in (term.cap, posts) if n}
+
+    def compute(self, builder: FindingBuilder, ctx: Context, term: Entitlement) -> Payment | Unpriced:
+        version = builder.version
+        roles = version.terms.get(term.roles or "")
+        if not isinstance(roles, RolesTable):
+            raise ValueError(f"{term.id}: a staff_reimbursement entitlement needs a roles table")
+        if not builder.staff_given:
+            return Unpriced("Cannot compute: no staff file was given (additional-roles posts and costs).",
+                            ["staff"])
+        posts_allowed: Decimal | None = None
+        if roles.posts_per_role:
+            value = ctx.env.get(roles.posts_per_role)
+            if value is None:
+                missing = builder.missing(ctx, _formula_inputs(version, roles.posts_per_role))
+                return Unpriced(f"Cannot compute the posts allowed: {', '.join(missing)} not given.", missing)
+            if isinstance(value, bool) or not isinstance(value, Decimal):
+                raise ValueError(f"{roles.posts_per_role} is {value!r}, not a number")
+            posts_allowed = value
+        result = reimburse_staff(builder.staff_of(ctx.code), roles, term.accrual, posts_allowed)
+        if result.missing:
+            return Unpriced("Cannot compute: " + "; ".join(result.missing) + ".", result.missing)
+        total, _ = split_total(result.exact_by_month)
+        explanation = result.explain(total)
+        if not term.cap:
+            return Payment(total, result.exact_by_month, explanation)
+        cap = ctx.env.get(term.cap)
+        cap_title = builder.labels.get(term.cap, term.cap)
+        if cap is None:
+            missing = builder.missing(ctx, _formula_inputs(version, term.cap))
+            return Unpriced(f"Claims come to {text.gbp(total)}, but the {cap_title} cannot be computed: "
+                            f"{', '.join(missing)} not given.", missing)
+        if isinstance(cap, bool) or not isinstance(cap, Decimal):
+            raise ValueError(f"{term.cap} is {cap!r}, not a number")
+        claimed = exact_sum(a for _, a in result.exact_by_month)
+        if claimed <= cap:
+            return Payment(total, result.exact_by_month, explanation)
+        # Every month scaled by cap ÷ claims, exactly: the scaled months add up to the cap itself.
+        factor = Fraction(cap) / claimed
+        scaled: list[tuple[date, Exact]] = [(m, Fraction(a) * factor) for m, a in result.exact_by_month]
+        capped, _ = split_total(scaled)
+        return Payment(capped, scaled, f"{explanation} Capped at the {cap_title}, {text.gbp(capped)}.")
