@@ -211,9 +211,6 @@ def test_set_is_recorded_in_the_evaluation_and_printed_as_an_assumption(tmp_path
     assert f"assumed: rate.core_pcn_funding = 1.60 (instead of {rate:.2f}" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(strict=True, reason="contract.evaluation.evaluate.rate_value reads a dated rate from the spec "
-                   "and ignores `overrides` (they reach only formula rates): the override is recorded but the "
-                   "money is computed at the spec's £1.50. Fix in the evaluation layer, then drop this mark.")
 def test_set_on_the_core_rate_changes_the_core_amount(tmp_path, inputs):
     # The whole contract year (12 months) of core funding: list × rate, to the penny.
     rate = spec_value("2019-20", "rate.core_pcn_funding")

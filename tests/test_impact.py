@@ -201,8 +201,6 @@ def test_a_set_parameter_of_b_is_used_and_listed_among_the_assumptions():
     assert r.overrides == {"param.size_min": Decimal(41000)}
 
 
-@pytest.mark.xfail(strict=True, reason="contract.evaluation.evaluate.rate_value reads a dated rate's own value "
-                                       "month by month and ignores an override of it (evaluation layer)")
 def test_a_set_rate_of_b_is_paid():
     r = impact(A, B, population(), date(2020, 3, 31), date(2020, 3, 31),
                overrides={"param.rate_practice": Decimal("0.20")})

@@ -38,8 +38,9 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contract.evaluation.evaluate import evaluate, value_at
+from contract.evaluation.evaluate import evaluate
 from contract.evaluation.results import Evaluation, Finding, Status
+from contract.evaluation.values import value_at
 from contract.spec.facts import Population, Practice
 from contract.spec.schema import Parameter, Version
 

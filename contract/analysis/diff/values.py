@@ -6,38 +6,21 @@ reading of a dated value until contract.evaluation.values (typed_value) is on ma
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
-from contract.evaluation.evaluate import value_at
+from contract.evaluation.values import typed_value, value_at
 from contract.lang.expressions import describe_value
 from contract.spec.schema import Parameter, Period, Unit
+from contract.spec.vocab import PER_WORDS, PERIOD_WORDS
 
 __all__ = ["show_period", "show_schedule", "show_value", "typed", "value_at"]
 
 
 def typed(param: Parameter, value: object) -> object:
-    """A dated value as its proper type (the YAML keeps numbers and dates as text)."""
-    if param.unit is Unit.date and isinstance(value, str):
-        return date.fromisoformat(value)
-    if param.unit is Unit.flag or isinstance(value, bool | date | Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
+    """A dated value as its proper type: the evaluator's typing (contract.evaluation.values), or the
+    raw value where it is not of the parameter's unit (the diff still shows it rather than failing)."""
     try:
-        return Decimal(str(value))
-    except ArithmeticError:
+        return typed_value(param, value)
+    except (ValueError, ArithmeticError):
         return value
-
-
-_PER_WORDS = {
-    "registered_patient": "per registered patient", "weighted_patient": "per weighted patient",
-    "adjusted_patient": "per adjusted patient", "bed": "per bed", "wte": "per whole-time equivalent",
-    "point": "per point", "network": "per network", "practice": "per practice",
-    "1000_patients": "per 1,000 patients",
-}
-_PERIOD_WORDS = {"year": "a year", "month": "a month", "week": "a week", "day": "a day",
-                 "period": "for the accrual period"}
 
 
 def show_value(param: Parameter, value: object) -> str:
@@ -56,9 +39,9 @@ def show_value(param: Parameter, value: object) -> str:
     elif unit is Unit.points:
         text = f"{text} points"
     if param.per:
-        text += " " + _PER_WORDS.get(param.per.value, f"per {param.per.value}")
+        text += " " + PER_WORDS[param.per]
     if param.period:
-        text += " " + _PERIOD_WORDS.get(param.period.value, param.period.value)
+        text += " " + PERIOD_WORDS[param.period]
     return text
 
 
