@@ -164,7 +164,7 @@ def test_markdown_and_json(result):
 
 def test_stream_table_and_quantiles():
     assert stream_of("2020-21", "payment.extended_hours") == "extended_hours"
-    assert stream_of("2023-24", "payment.extended_hours") == "enhanced_access"
+    assert stream_of("2023-24", "payment.enhanced_access") == "enhanced_access"
     assert stream_of("2020-21", "rate.extended_hours") is None
     values = [Decimal(v) for v in ("1", "2", "3", "4", "5")]
     assert quantile(values, Decimal("0.25")) == 2

@@ -41,19 +41,13 @@ STREAM_BY_TERM: dict[str, str] = {
     "payment.core_pcn_funding_adjusted": "support",
     "payment.pcn_support": "support",
     "payment.extended_hours": "extended_hours",
+    "payment.enhanced_access": "enhanced_access",
     "payment.additional_roles": "workforce",
     "payment.iif": "iif",
     "payment.care_home_premium": "care_home_premium",
 }
 """Payment line (term id) -> the payments file's stream it is paid under."""
 
-STREAM_BY_VERSION_TERM: dict[tuple[str, str], str] = {
-    # From October 2022 enhanced access absorbed extended hours: the 2023-24 and 2024-25 line
-    # keeps the id payment.extended_hours but is the enhanced access payment.
-    ("2023-24", "payment.extended_hours"): "enhanced_access",
-    ("2024-25", "payment.extended_hours"): "enhanced_access",
-}
-"""Exceptions to :data:`STREAM_BY_TERM` for one version."""
 
 TOLERANCE = Decimal("0.01")
 """Paid within 1% of due counts as agreeing."""
@@ -63,7 +57,7 @@ PAYEE_OUTSIDE = "payee outside the practice file"
 
 def stream_of(version_id: str, term_id: str) -> str | None:
     """The stream a version's payment line is paid under, or None if it has none in the payments file."""
-    return STREAM_BY_VERSION_TERM.get((version_id, term_id), STREAM_BY_TERM.get(term_id))
+    return STREAM_BY_TERM.get(term_id)
 
 
 class RowStatus(StrEnum):
