@@ -866,12 +866,14 @@ def test_the_2024_25_merge_of_core_clinical_director_and_leadership_money_is_mov
         assert d.change(term_id).classes == [ChangeClass.moved]
         assert "dropped" not in describe(d.change(term_id))
     moves = {tuple(m.lines_from): m for m in d.money.moves}
-    # core £1.50 + clinical director £0.729 a registered patient → £2.218: 50,000 × (2.218 − 2.229) = −£550.00
+    # Priced at 2024-25's last day, so with the uplift decided on 26 September 2024 and backdated to
+    # 1 April (specs/2024-25/payments.yaml): core (registered part) £2.257 a registered patient against
+    # 2023-24's core £1.50 + clinical director £0.729 = £2.229: 50,000 × (2.257 − 2.229) = +£1,400.00
     assert moves[("payment.clinical_director",)].lines_to == ["payment.core_pcn_funding"]
-    assert moves[("payment.clinical_director",)].delta == Decimal("-550.00")
-    # leadership £0.684 an adjusted patient → core (adjusted part) £0.698: 50,000 × 0.014 = +£700.00
+    assert moves[("payment.clinical_director",)].delta == Decimal("1400.00")
+    # leadership £0.684 an adjusted patient → core (adjusted part) £0.710: 50,000 × 0.026 = +£1,300.00
     assert moves[("payment.leadership_management",)].lines_to == ["payment.core_pcn_funding_adjusted"]
-    assert moves[("payment.leadership_management",)].delta == Decimal("700.00")
+    assert moves[("payment.leadership_management",)].delta == Decimal("1300.00")
 
 
 def test_a_line_replaced_like_for_like_is_moved_both_ways_round():

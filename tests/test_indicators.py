@@ -294,7 +294,8 @@ def test_consolidation_balances_on_a_population_holding_the_national_totals():
     balance = consolidation_balance(evaluate(base, pop, date(2023, 12, 1)),
                                     evaluate(proposal, pop, date(2024, 6, 30)),
                                     removed_ids, ["payment.core_consolidation"])
-    assert balance.added_total == D("3306238970.00")
+    # The consolidated rate £53.906 a weighted patient (specs/2024-25-proposals) × 61,330,000 = £3,306,054,980.00
+    assert balance.added_total == D("3306054980.00")
     paid_less_moved = balance.added_total - national["proposal.moved_total"]
     assert paid_less_moved == national["proposal.consolidation_rounding"]
     assert abs(paid_less_moved) <= D("0.0005") * national["national.weighted_population"]

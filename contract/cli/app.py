@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
+from contract.cli.errors import PipeClosed, UsageError
 from contract.spec.facts import InputError
 from contract.spec.yamlio import SpecError
 
@@ -26,10 +27,6 @@ COMMANDS = ["versions", "show", "validate", "evaluate", "explain", "docs", "cove
 DISTRIBUTION = "contract-rules"
 
 EXIT_DONE, EXIT_SPEC_ERROR, EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR = 0, 1, 2, 3
-
-
-class UsageError(ValueError):
-    """A bad argument: exit status 2."""
 
 
 def installed_version() -> str:
@@ -99,7 +96,6 @@ def _bad_input_errors() -> tuple[type[BaseException], ...]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line on `argv` (default: sys.argv[1:]) and return the exit status."""
-    from contract.cli.common import PipeClosed
 
     _Session.debug = False
     args = sys.argv[1:] if argv is None else list(argv)

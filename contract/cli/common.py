@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from contract.cli.app import UsageError
+from contract.cli.errors import PipeClosed, UsageError
 
 INPUTS_PANEL = "Input files (see docs/inputs.md)"
 
@@ -117,11 +117,6 @@ def command(app: typer.Typer, name: str, run: Callable[[Any], int], params: list
     invoke.__name__ = invoke.__qualname__ = name.replace("-", "_")
     invoke.__doc__ = help
     app.command(name, help=help)(invoke)
-
-
-class PipeClosed(Exception):
-    """Standard output's reader closed the pipe; exit status 0 (kept apart from OSError, which the
-    command-line library would turn into exit status 1)."""
 
 
 def read_inputs(args: Any):

@@ -16,8 +16,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from contract.analysis.diff import AVERAGE_NETWORK_PATIENTS, MultiDiff, VersionDiff, diff, diff_many
-from contract.cli.app import UsageError
 from contract.cli.common import add_output, emit, parse_sets, progress
+from contract.cli.errors import UsageError
 from contract.render.diff import render
 from contract.spec.loader import load_version
 

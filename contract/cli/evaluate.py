@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from contract.cli.app import UsageError
 from contract.cli.common import (
     add_events,
     add_inputs,
@@ -20,6 +19,7 @@ from contract.cli.common import (
     progress,
     read_inputs,
 )
+from contract.cli.errors import UsageError
 from contract.evaluation.evaluate import evaluate
 from contract.io.readers.events import events_of
 from contract.render.report import render, write_xlsx

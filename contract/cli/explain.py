@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from contract.cli.app import UsageError
 from contract.cli.common import (
     add_events,
     add_inputs,
@@ -25,6 +24,7 @@ from contract.cli.common import (
     parse_sets,
     read_inputs,
 )
+from contract.cli.errors import UsageError
 from contract.evaluation.evaluate import (
     DateOutOfRange,
     contexts,

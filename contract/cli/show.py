@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from contract.cli.app import UsageError
 from contract.cli.common import argument, command, option
+from contract.cli.errors import UsageError
 from contract.spec.loader import load_version
 
 
