@@ -68,6 +68,14 @@ class Finding(BaseModel):
     confidence: Confidence
     """The weakest confidence among the sources the result rests on."""
 
+    @property
+    def payable(self) -> Decimal | None:
+        """The money paid or still due for the year: the amount less what is withheld (£0 for a line
+        withheld in full); None when there is no amount (input missing, or an obligation)."""
+        if self.amount is None:
+            return None
+        return self.amount - (self.withheld or Decimal(0))
+
 
 class InputGap(BaseModel):
     """An input the version's rules read, and the entities that lack it."""
@@ -90,9 +98,12 @@ class Evaluation(BaseModel):
     findings: list[Finding]
     issues: list[InputIssue] = Field(default_factory=list)
     gaps: list[InputGap] = Field(default_factory=list)
+    """Inputs the rules read that some practices or networks lack (their findings say input missing)."""
     overrides: dict[str, str] = Field(default_factory=dict)
     """National parameters replaced for this evaluation (a cost-neutral impact run, say)."""
-    """Inputs the rules read that some practices or networks lack (their findings say input missing)."""
+    scope: str | None = None
+    """The area asked for (`--commissioner`, `--pcn`) in words, e.g. "commissioner 03N: 15 networks,
+    78 practices"; None when the evaluation covers every practice and network read."""
     engine: str = "durable_rules"
 
     def for_entity(self, code: str) -> list[Finding]:
