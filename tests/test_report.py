@@ -28,7 +28,7 @@ def test_markdown_totals_each_term_over_its_known_amounts():
     text = to_markdown(result)
     # (40,000 + 20,000) × £1.50 = £90,000.00; U00003 is input missing, not £0.
     row = next(line for line in text.splitlines() if "`payment.core_pcn_funding`" in line)
-    assert row.endswith("| 90,000.00 |")
+    assert row.endswith("| 90,000.00 | 0.00 |")
     assert "| 2 | 0 | 0 | 0 | 1 |" in row
     assert "`registered_list` | network | 1 | 3 | U00003" in text
 
@@ -40,3 +40,20 @@ def test_csv_is_long_format_one_row_per_entity_and_term():
     assert len(rows) == len(result.findings)
     core = {r["entity_code"]: r["amount_gbp"] for r in rows if r["term_id"] == "payment.core_pcn_funding"}
     assert core == {"U00001": "60000.00", "U00002": "30000.00", "U00003": ""}
+
+
+def test_a_blank_opt_out_date_is_an_answer_not_a_missing_input():
+    """specs/fields.yaml: opted_out_on `blank_means: absent` (no notice given). A practice that signed up
+    and gave no notice lacks nothing about opting out; one without signed_up still lacks that."""
+    from contract.spec.facts import Practice
+
+    pop = Population()
+    for code, signed in (("A81001", True), ("A81002", None)):
+        p = Practice(code=code)
+        if signed is not None:
+            p.set("signed_up", signed, Provenance(file="practices.csv", row=2))
+        pop.practices[code] = p
+    result = evaluate(load_version("2020-21"), pop, date(2020, 12, 31))
+    gaps = {g.field: g.codes for g in result.gaps}
+    assert "opted_out_on" not in gaps
+    assert gaps["signed_up"] == ["A81002"]
