@@ -171,3 +171,26 @@ def test_a_register_of_hostile_names_through_the_command_line(tmp_path):
     rows = list(csv.DictReader(io.StringIO(out_csv.read_text(encoding="utf-8"))))
     assert {r["entity_name"] for r in rows} >= {"'=cmd|' /C calc'!A0", "'+1+1", "'-2+3", "'@SUM(A1:A2)"}
     assert all(r["amount_gbp"] == "" or r["amount_gbp"][0].isdigit() for r in rows)  # numbers stay numbers
+
+
+# --- for programmers: Evaluation.to_polars ---------------------------------------------------------
+
+
+def test_to_polars_long_form_keeps_money_exact_and_dates_as_dates():
+    import polars as pl
+
+    frame = _evaluation().to_polars()
+    assert frame.height == 6  # one row per finding
+    assert frame.schema["as_of"] == pl.Date
+    row = frame.filter((pl.col("entity_code") == "U2") & (pl.col("term_id") == "payment.core")).row(0, named=True)
+    assert (row["amount"], row["withheld"], row["payable"]) == (Decimal("150.00"), Decimal("150.00"), Decimal("0.00"))
+
+
+def test_to_polars_wide_is_one_row_per_entity_with_a_column_per_payment_line():
+    frame = _evaluation().to_polars(wide=True)
+    assert frame.columns == ["entity_type", "entity_code", "entity_name", "commissioner_code", "payment.core",
+                             "payment.extra", "payment.participation"]
+    rows = {r["entity_code"]: r for r in frame.iter_rows(named=True)}
+    assert rows["U1"]["payment.core"] == Decimal("300.00")
+    assert rows["U1"]["payment.extra"] is None  # input missing: unknown, not 0
+    assert rows["U2"]["payment.core"] == Decimal("0.00")  # not met, withheld in full
