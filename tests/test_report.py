@@ -57,3 +57,49 @@ def test_a_blank_opt_out_date_is_an_answer_not_a_missing_input():
     gaps = {g.field: g.codes for g in result.gaps}
     assert "opted_out_on" not in gaps
     assert gaps["signed_up"] == ["A81002"]
+
+
+# --- published JSON schemas (contract/published/evaluate.schema.json, coverage.schema.json) --------
+
+def test_the_evaluate_and_coverage_schemas_are_the_models_schemas():
+    from contract.render.schemas import PUBLISHED, SCHEMAS
+
+    for name, make in SCHEMAS.items():
+        assert (PUBLISHED / name).read_text(encoding="utf-8") == make(), \
+            f"{name} is stale: regenerate it with contract.render.schemas.write_schemas()"
+
+
+def _networks_and_practices(tmp_path) -> list[str]:
+    networks = tmp_path / "networks.csv"
+    networks.write_text("pcn_code,registered\nU00001,yes\n", encoding="utf-8")
+    practices = tmp_path / "practices.csv"
+    practices.write_text("practice_code,pcn_code,registered_list,signed_up,opted_out_on\n"
+                         "A81001,U00001,30000,yes,\nA81002,U00001,12000,no,2020-05-20\n", encoding="utf-8")
+    return ["--networks", str(networks), "--practices", str(practices)]
+
+
+def test_the_command_lines_json_validates_and_money_is_a_string(tmp_path, capsys):
+    import json
+
+    import jsonschema
+
+    from contract.cli.app import main
+    from contract.render.schemas import PUBLISHED
+
+    inputs = _networks_and_practices(tmp_path)
+    runs = {"evaluate.schema.json": ["evaluate", "2020-21", "--as-of", "2020-12-31", *inputs, "--format", "json"],
+            "coverage.schema.json": ["coverage", "2020-21", "--as-of", "2020-12-31", *inputs, "--format", "json"]}
+    for name, argv in runs.items():
+        assert main(argv) == 0
+        document = json.loads(capsys.readouterr().out)
+        schema = json.loads((PUBLISHED / name).read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.Draft202012Validator(schema).validate(document)
+        if name == "evaluate.schema.json":
+            core = next(f for f in document["findings"] if f["term_id"] == "payment.core_pcn_funding")
+            # 30,000 + 12,000 = 42,000 patients (no list from the one who opted out is dropped here) × £1.50
+            assert core["amount"] == "63000.00"
+            money = [f[k] for f in document["findings"] for k in ("amount", "withheld") if f[k] is not None]
+            money += [i["amount"] for f in document["findings"] for i in f["schedule"]]
+            assert money
+            assert all(isinstance(m, str) for m in money)
