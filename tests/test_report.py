@@ -28,7 +28,7 @@ def test_markdown_totals_each_term_over_its_known_amounts():
     text = to_markdown(result)
     # (40,000 + 20,000) × £1.50 = £90,000.00; U00003 is input missing, not £0.
     row = next(line for line in text.splitlines() if "`payment.core_pcn_funding`" in line)
-    assert row.endswith("| 90,000.00 |")
+    assert row.endswith("| 90,000.00 | 0.00 |")
     assert "| 2 | 0 | 0 | 0 | 1 |" in row
     assert "`registered_list` | network | 1 | 3 | U00003" in text
 
@@ -40,3 +40,66 @@ def test_csv_is_long_format_one_row_per_entity_and_term():
     assert len(rows) == len(result.findings)
     core = {r["entity_code"]: r["amount_gbp"] for r in rows if r["term_id"] == "payment.core_pcn_funding"}
     assert core == {"U00001": "60000.00", "U00002": "30000.00", "U00003": ""}
+
+
+def test_a_blank_opt_out_date_is_an_answer_not_a_missing_input():
+    """specs/fields.yaml: opted_out_on `blank_means: absent` (no notice given). A practice that signed up
+    and gave no notice lacks nothing about opting out; one without signed_up still lacks that."""
+    from contract.spec.facts import Practice
+
+    pop = Population()
+    for code, signed in (("A81001", True), ("A81002", None)):
+        p = Practice(code=code)
+        if signed is not None:
+            p.set("signed_up", signed, Provenance(file="practices.csv", row=2))
+        pop.practices[code] = p
+    result = evaluate(load_version("2020-21"), pop, date(2020, 12, 31))
+    gaps = {g.field: g.codes for g in result.gaps}
+    assert "opted_out_on" not in gaps
+    assert gaps["signed_up"] == ["A81002"]
+
+
+# --- published JSON schemas (contract/published/evaluate.schema.json, coverage.schema.json) --------
+
+def test_the_evaluate_and_coverage_schemas_are_the_models_schemas():
+    from contract.render.schemas import PUBLISHED, SCHEMAS
+
+    for name, make in SCHEMAS.items():
+        assert (PUBLISHED / name).read_text(encoding="utf-8") == make(), \
+            f"{name} is stale: regenerate it with contract.render.schemas.write_schemas()"
+
+
+def _networks_and_practices(tmp_path) -> list[str]:
+    networks = tmp_path / "networks.csv"
+    networks.write_text("pcn_code,registered\nU00001,yes\n", encoding="utf-8")
+    practices = tmp_path / "practices.csv"
+    practices.write_text("practice_code,pcn_code,registered_list,signed_up,opted_out_on\n"
+                         "A81001,U00001,30000,yes,\nA81002,U00001,12000,no,2020-05-20\n", encoding="utf-8")
+    return ["--networks", str(networks), "--practices", str(practices)]
+
+
+def test_the_command_lines_json_validates_and_money_is_a_string(tmp_path, capsys):
+    import json
+
+    import jsonschema
+
+    from contract.cli.app import main
+    from contract.render.schemas import PUBLISHED
+
+    inputs = _networks_and_practices(tmp_path)
+    runs = {"evaluate.schema.json": ["evaluate", "2020-21", "--as-of", "2020-12-31", *inputs, "--format", "json"],
+            "coverage.schema.json": ["coverage", "2020-21", "--as-of", "2020-12-31", *inputs, "--format", "json"]}
+    for name, argv in runs.items():
+        assert main(argv) == 0
+        document = json.loads(capsys.readouterr().out)
+        schema = json.loads((PUBLISHED / name).read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.Draft202012Validator(schema).validate(document)
+        if name == "evaluate.schema.json":
+            core = next(f for f in document["findings"] if f["term_id"] == "payment.core_pcn_funding")
+            # 30,000 + 12,000 = 42,000 patients (no list from the one who opted out is dropped here) × £1.50
+            assert core["amount"] == "63000.00"
+            money = [f[k] for f in document["findings"] for k in ("amount", "withheld") if f[k] is not None]
+            money += [i["amount"] for f in document["findings"] for i in f["schedule"]]
+            assert money
+            assert all(isinstance(m, str) for m in money)

@@ -87,6 +87,41 @@ def add_inputs(params: list[inspect.Parameter]) -> None:
     ]
 
 
+def add_filters(params: list[inspect.Parameter]) -> None:
+    """`--commissioner CODE` and `--pcn CODE` (both repeatable): evaluate one area, not the country."""
+    params += [
+        option("commissioner", "--commissioner", "only this commissioner's networks, their member practices and "
+               "its practices (repeatable), e.g. --commissioner 03N", list[str], [], metavar="CODE",
+               show_default=False, rich_help_panel=INPUTS_PANEL),
+        option("pcn", "--pcn", "only this network and its member practices (repeatable), e.g. --pcn U26996",
+               list[str], [], metavar="CODE", show_default=False, rich_help_panel=INPUTS_PANEL),
+    ]
+
+
+def apply_filters(args: Any, population):
+    """The population restricted to `--commissioner` and `--pcn` (contract.io.select); unchanged
+    when neither is given; an unknown code is a usage error (exit 2) naming it."""
+    from contract.io.select import UnknownCodes, describe_selection, select
+
+    commissioners, networks = getattr(args, "commissioner", None) or [], getattr(args, "pcn", None) or []
+    try:
+        selected = select(population, commissioners, networks)
+    except UnknownCodes as exc:
+        flag = "--commissioner" if exc.kind == "commissioner" else "--pcn"
+        raise UsageError(f"{flag}: {exc}") from None
+    scope = describe_selection(selected, commissioners, networks)
+    if scope is not None:
+        progress(f"selected {scope}")
+    return selected
+
+
+def filter_scope(args: Any, population) -> str | None:
+    """What `--commissioner`/`--pcn` selected, in words, for a report's heading (None: everything read)."""
+    from contract.io.select import describe_selection
+
+    return describe_selection(population, getattr(args, "commissioner", None) or [], getattr(args, "pcn", None) or [])
+
+
 def add_events(params: list[inspect.Parameter]) -> None:
     """`--events FILE`: sanction events (contract.io.readers.events)."""
     params.append(option("events", "--events", "sanction events file, .csv or .json (see docs/sanctions.md)",

@@ -6,14 +6,17 @@ import time
 
 from contract.cli.common import (
     add_events,
+    add_filters,
     add_inputs,
     add_output,
     add_sets,
+    apply_filters,
     argument,
     as_of_option,
     command,
     describe_sets,
     emit,
+    filter_scope,
     option,
     parse_sets,
     progress,
@@ -22,7 +25,9 @@ from contract.cli.common import (
 from contract.cli.errors import UsageError
 from contract.evaluation.evaluate import evaluate
 from contract.io.readers.events import events_of
-from contract.render.report import render, write_xlsx
+from contract.render.progress import step
+from contract.render.report import render
+from contract.render.workbook import write_workbook
 from contract.spec.loader import load_version
 
 
@@ -33,6 +38,7 @@ def register(app) -> None:
         option("reference", "--reference", "use the plain-Python evaluator instead of the rules engine", bool, False),
     ]
     add_inputs(params)
+    add_filters(params)
     add_events(params)
     add_sets(params)
     add_output(params, ["csv", "json", "md", "xlsx"], "csv")
@@ -42,17 +48,21 @@ def register(app) -> None:
 def run(args) -> int:
     version = load_version(args.version)
     overrides = parse_sets(args.set, version)
-    population = read_inputs(args)
-    for line in describe_sets(overrides, version, args.as_of):
+    population = apply_filters(args, read_inputs(args))
+    assumed = describe_sets(overrides, version, args.as_of)
+    for line in assumed:
         progress(f"assumed: {line}")
     started = time.perf_counter()
-    result = evaluate(version, population, args.as_of, use_reference=args.reference, events=events_of(args, version),
-                      overrides=overrides)
+    with step(f"evaluating {len(population.practices):,} practices and {len(population.networks):,} networks"):
+        result = evaluate(version, population, args.as_of, use_reference=args.reference,
+                          events=events_of(args, version), overrides=overrides)
+    result = result.model_copy(update={"scope": filter_scope(args, population)})
     progress(f"evaluated {len(result.findings):,} findings in {time.perf_counter() - started:.2f}s")
     if args.format == "xlsx":
         if args.output is None:
             raise UsageError("--format xlsx needs -o FILE")
-        write_xlsx(result, args.output)
+        write_workbook(result, args.output, inputs=population.sources, assumptions=assumed,
+                       progress=step)
         progress(f"wrote {args.output}")
     else:
         emit(render(result, args.format), args.output)

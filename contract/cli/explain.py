@@ -15,8 +15,10 @@ from decimal import Decimal
 
 from contract.cli.common import (
     add_events,
+    add_filters,
     add_inputs,
     add_sets,
+    apply_filters,
     argument,
     as_of_option,
     command,
@@ -51,6 +53,7 @@ def register(app) -> None:
         as_of_option(),
     ]
     add_inputs(params)
+    add_filters(params)
     add_events(params)
     add_sets(params)
     command(app, "explain", run, params,
@@ -76,7 +79,7 @@ def run(args) -> int:
                          f"e.g. `contract explain {version.id} CODE {term_id} --as-of {args.as_of} ...`")
     population = None
     if entity is not None and needs_entity:
-        population = read_inputs(args)
+        population = apply_filters(args, read_inputs(args))
         asked = _entity_level(population, entity)
         if level is not None and level is not EntityLevel.national and level is not asked:
             example = _example(population, entity, asked)

@@ -14,7 +14,17 @@ from __future__ import annotations
 import time
 
 from contract.analysis.impact import TOP_N, impact
-from contract.cli.common import add_inputs, add_output, as_of_date, emit, parse_sets, progress, read_inputs
+from contract.cli.common import (
+    add_filters,
+    add_inputs,
+    add_output,
+    apply_filters,
+    as_of_date,
+    emit,
+    parse_sets,
+    progress,
+    read_inputs,
+)
 from contract.render.impact import render
 from contract.spec.loader import load_version
 
@@ -43,6 +53,7 @@ def register(app) -> None:
     ]
     add_sets(params)
     add_inputs(params)
+    add_filters(params)
     add_output(params, ["md", "json", "csv"], "md")
     command(app, "impact", run, params,
             help="The money effect of one version against another on practices and networks.")
@@ -51,7 +62,7 @@ def register(app) -> None:
 def run(args) -> int:
     a, b = load_version(args.a), load_version(args.b)
     overrides = parse_sets(getattr(args, "set", None), b)
-    population = read_inputs(args)
+    population = apply_filters(args, read_inputs(args))
     described: list[str] = []
     if args.assume:
         from contract.io.assumptions import apply_assumptions

@@ -13,8 +13,10 @@ from pathlib import Path
 from contract.analysis.reconcile import reconcile
 from contract.cli.common import (
     INPUTS_PANEL,
+    add_filters,
     add_inputs,
     add_output,
+    apply_filters,
     argument,
     as_of_date,
     command,
@@ -40,6 +42,7 @@ def register(app) -> None:
                show_default=False),
     ]
     add_inputs(params)
+    add_filters(params)
     add_output(params, list(RENDERERS), "csv")
     command(app, "reconcile", run, params,
             help="Compare what a version's rules say was due with what NHS England paid.")
@@ -49,6 +52,11 @@ def run(args) -> int:
     version = load_version(args.version)
     as_of = args.as_of or version.meta.in_force.end
     population, payments = read_inputs_and_payments(args)
+    population = apply_filters(args, population)
+    if args.commissioner or args.pcn:
+        from contract.io.select import select_payments
+
+        payments = select_payments(payments, population, args.commissioner)
     progress(f"evaluating {version.id} at {as_of} and comparing with {args.payments}")
     result = reconcile(version, population, payments, as_of, largest=args.largest)
     emit(RENDERERS[args.format](result), args.output)

@@ -25,6 +25,8 @@ def input_gaps(version: Version, population: Population, fields: dict[str, Field
     gaps: list[InputGap] = []
     for name in sorted(fields_read(version) & fields.keys()):
         field = fields[name]
+        if field.blank_means == "absent":  # a blank is an answer (no notice given), not a gap
+            continue
         if field.level is Level.practice:
             lacking = sorted(code for code, p in population.practices.items() if name not in p.values)
             _add_gap(gaps, name, "practice", lacking, len(population.practices))

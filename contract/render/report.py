@@ -1,4 +1,4 @@
-"""Write an evaluation as CSV (long format), JSON, Markdown or XLSX."""
+"""Write an evaluation as CSV (long format), JSON or Markdown (the workbook: contract.render.workbook)."""
 
 from __future__ import annotations
 
@@ -6,30 +6,37 @@ import csv
 import io
 import json
 from decimal import Decimal
-from pathlib import Path
 
 from contract.evaluation.results import Evaluation, Finding
+from contract.lang.text import md, plain_money, spreadsheet_safe
 
 CSV_COLUMNS = [
     "version", "as_of", "entity_type", "entity_code", "entity_name", "commissioner_code", "term_id",
-    "term_kind", "status", "amount_gbp", "withheld_gbp", "due", "confidence", "missing", "explanation",
+    "term_kind", "status", "payable_gbp", "withheld_gbp", "amount_gbp", "due", "confidence", "missing", "explanation",
     "source_url",
 ]
 
 
-def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}"
+TEXT_COLUMNS = ("entity_code", "entity_name", "commissioner_code", "missing", "explanation", "source_url")
+"""Columns that may carry text from the input files: quoted so that a spreadsheet never runs them."""
 
 
 def finding_row(f: Finding) -> dict[str, str]:
-    return {
+    """One finding as CSV cells: money plain (20652.40, numbers stay numbers), text spreadsheet-safe.
+    `payable_gbp` is what is paid or due (£0.00 for a line withheld in full), beside `withheld_gbp`;
+    `amount_gbp` is the full-year amount before anything is withheld."""
+    row = {
         "version": f.version, "as_of": f.as_of.isoformat(), "entity_type": f.entity_type,
         "entity_code": f.entity_code, "entity_name": f.entity_name or "",
         "commissioner_code": f.commissioner_code or "", "term_id": f.term_id, "term_kind": f.term_kind,
-        "status": f.status.value, "amount_gbp": _money(f.amount), "withheld_gbp": _money(f.withheld),
-        "due": f.due.isoformat() if f.due else "", "confidence": f.confidence.value,
-        "missing": "; ".join(f.missing), "explanation": f.explanation, "source_url": f.citations[0].url,
+        "status": f.status.value, "payable_gbp": plain_money(f.payable), "withheld_gbp": plain_money(f.withheld),
+        "amount_gbp": plain_money(f.amount), "due": f.due.isoformat() if f.due else "",
+        "confidence": f.confidence.value, "missing": "; ".join(f.missing), "explanation": f.explanation,
+        "source_url": f.citations[0].url if f.citations else "",
     }
+    for column in TEXT_COLUMNS:
+        row[column] = spreadsheet_safe(row[column])
+    return row
 
 
 def to_csv(evaluation: Evaluation) -> str:
@@ -45,14 +52,13 @@ def to_json(evaluation: Evaluation) -> str:
     return json.dumps(evaluation.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n"
 
 
-def status_counts(evaluation: Evaluation) -> dict[tuple[str, str], tuple[dict[str, int], Decimal]]:
-    """Per term: how many findings have each status, and the sum of their amounts (one pass)."""
-    counts: dict[tuple[str, str], tuple[dict[str, int], Decimal]] = {}
+def status_counts(evaluation: Evaluation) -> dict[tuple[str, str], tuple[dict[str, int], Decimal, Decimal]]:
+    """Per term: how many findings have each status, the sum paid or due, and the sum withheld (one pass)."""
+    counts: dict[tuple[str, str], tuple[dict[str, int], Decimal, Decimal]] = {}
     for f in evaluation.findings:
-        row, total = counts.setdefault((f.term_id, f.title), ({}, Decimal(0)))
+        row, paid, withheld = counts.setdefault((f.term_id, f.title), ({}, Decimal(0), Decimal(0)))
         row[f.status.value] = row.get(f.status.value, 0) + 1
-        if f.amount is not None:
-            counts[(f.term_id, f.title)] = (row, total + f.amount)
+        counts[(f.term_id, f.title)] = (row, paid + (f.payable or 0), withheld + (f.withheld or 0))
     return counts
 
 
@@ -60,13 +66,14 @@ def to_markdown(evaluation: Evaluation, detail_limit: int = 200) -> str:
     """A summary a commissioner can file: totals per term, then the findings that need attention."""
     statuses = ["met", "not_met", "not_yet_due", "not_applicable", "input_missing"]
     lines = [f"# {evaluation.version} evaluation at {evaluation.as_of.isoformat()}", "",
+             *([f"Area: {md(evaluation.scope)}.", ""] if evaluation.scope else []),
              f"{len({(f.entity_type, f.entity_code) for f in evaluation.findings}):,} entities, "
              f"{len(evaluation.findings):,} findings, engine: {evaluation.engine}.", "",
-             "| term | " + " | ".join(s.replace("_", " ") for s in statuses) + " | amount (£) |",
-             "|---|" + "---:|" * (len(statuses) + 1)]
-    for (term_id, title), (row, total) in status_counts(evaluation).items():
+             "| term | " + " | ".join(s.replace("_", " ") for s in statuses) + " | paid or due (£) | withheld (£) |",
+             "|---|" + "---:|" * (len(statuses) + 2)]
+    for (term_id, title), (row, paid, withheld) in status_counts(evaluation).items():
         cells = " | ".join(f"{row.get(s, 0):,}" for s in statuses)
-        lines.append(f"| {title} (`{term_id}`) | {cells} | {total:,.2f} |")
+        lines.append(f"| {title} (`{term_id}`) | {cells} | {paid:,.2f} | {withheld:,.2f} |")
     attention = [f for f in evaluation.findings if f.status.value in ("not_met", "input_missing")]
     if attention:
         lines += ["", f"## Needs attention ({len(attention):,})", ""]
@@ -86,22 +93,6 @@ def to_markdown(evaluation: Evaluation, detail_limit: int = 200) -> str:
         lines += ["", f"## Input issues ({len(evaluation.issues):,})", ""]
         lines += [f"- {issue}" for issue in evaluation.issues]
     return "\n".join(lines) + "\n"
-
-
-def write_xlsx(evaluation: Evaluation, path: Path) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("findings")
-    ws.append(CSV_COLUMNS)
-    for f in evaluation.findings:
-        row = finding_row(f)
-        ws.append([Decimal(row[c]) if c.endswith("_gbp") and row[c] else row[c] for c in CSV_COLUMNS])
-    issues = wb.create_sheet("input issues")
-    issues.append(["file", "row", "field", "message"])
-    for i in evaluation.issues:
-        issues.append([i.file, i.row, i.field, i.message])
-    wb.save(path)
 
 
 def render(evaluation: Evaluation, fmt: str) -> str:

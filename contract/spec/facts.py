@@ -61,6 +61,9 @@ class FieldDef(Frozen):
     """How a network value is built from its members' values when not supplied directly."""
     aggregates_to: str | None = None
     """The network field this practice field aggregates into (defaults to the same name)."""
+    blank_means: Annotated[str | None, Field(pattern=r"^absent$")] = None
+    """``absent``: a blank is an answer (the event did not happen, e.g. no opt-out notice), so an
+    entity without the value is not listed as lacking an input."""
 
 
 class InputError(ValueError):
