@@ -131,11 +131,13 @@ def _all_lines(version: Version, population: Population, as_of: date, overrides:
 
 def engine_part(version: Version, term_ids: list[str]) -> Version:
     """The version cut down to the named lines, the terms they read and the obligations that fund
-    them (and what those read): the engine evaluates only what those lines' findings depend on."""
+    them (and what those read), but no other entitlement (an obligation names every line it funds;
+    those lines do not change these findings): the engine evaluates only what the lines depend on."""
     keep = set(term_ids) | {t.id for t in version.terms.values()
                             if isinstance(t, Obligation) and set(t.funds) & set(term_ids)}
     for term_id in list(keep):
         keep |= reads_closure(version, version.terms[term_id])
+    keep = {k for k in keep if k in term_ids or not isinstance(version.terms.get(k), Entitlement)}
     return version.model_copy(update={"terms": {k: t for k, t in version.terms.items() if k in keep}})
 
 
