@@ -56,7 +56,8 @@ def _reads(version: Version, term) -> set[str]:
 
 
 def reads_closure(version: Version, term) -> set[str]:
-    """Every name a term reads, directly or through the terms it reads."""
+    """Every name a term reads, directly or through the terms it reads (but not through another
+    entitlement: an obligation names the lines it funds, which do not change what it decides)."""
     seen: set[str] = set()
     stack = list(_reads(version, term))
     while stack:
@@ -65,7 +66,7 @@ def reads_closure(version: Version, term) -> set[str]:
             continue
         seen.add(name)
         other = version.terms.get(name)
-        if other is not None:
+        if other is not None and not isinstance(other, Entitlement):
             stack.extend(_reads(version, other))
     return seen
 
@@ -124,8 +125,9 @@ def _all_lines(version: Version, population: Population, as_of: date, overrides:
     levels = dict(_payment_lines(version))
     rest = {t: levels[t] for t in fallback_lines(version)}
     if rest:
-        found |= engine_columns(evaluate(engine_part(version, list(rest)), population, as_of, overrides=overrides),
-                                rows, rest)
+        part = engine_part(version, list(rest))
+        mine = {k: v for k, v in overrides.items() if k in part.terms}
+        found |= engine_columns(evaluate(part, population, as_of, overrides=mine), rows, rest)
     return ev, found, rest
 
 
@@ -184,7 +186,8 @@ def _variant_lines(plan: SweepPlan, values: tuple[Decimal, ...]) -> dict[str, Li
              if t not in plan.constant}
     if plan.engine_per_variant:
         part = engine_part(plan.version, list(plan.engine_per_variant))
-        found |= engine_columns(evaluate(part, plan.population, plan.as_of, overrides=overrides),
+        mine = {k: v for k, v in overrides.items() if k in part.terms}
+        found |= engine_columns(evaluate(part, plan.population, plan.as_of, overrides=mine),
                                 plan.rows, plan.engine_per_variant)
     return found
 
