@@ -1,6 +1,7 @@
 """`make bench`: the national 2019-20 run on the real register and lists, and on a generated register
-ten times national size. Prints parse time, evaluation time, their ratio, practices per second
-through the engine and through the reference evaluator, and peak memory. Figures, not assertions."""
+ten times national size. Prints parse time, evaluation time (engine, reference, vectorised), their
+ratio to parsing, practices per second, a 1,000- and a 10,000-variant sweep of one rate and their
+ratio to one engine evaluation, and peak memory. Figures, not assertions."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+from contract.analysis.sweep import parse_vary, sweep
 from contract.evaluation.evaluate import evaluate
+from contract.evaluation.vector.api import evaluate_vector
 from contract.io.generate import generate
 from contract.io.readers import read_population
 from contract.spec.loader import load_version
@@ -36,17 +39,30 @@ def measure(label: str, **files) -> dict[str, float]:
     reference = evaluate(version, population, AS_OF, use_reference=True)
     t3 = time.perf_counter()
     assert [f.status for f in result.findings] == [f.status for f in reference.findings], "engines disagree"
+    vector = evaluate_vector(version, population, AS_OF)
+    t4 = time.perf_counter()
+    sweeps = {}
+    for count, stop in ((1_000, "1.5999"), (10_000, "2.4999")):
+        started = time.perf_counter()
+        sweep(version, population, AS_OF, [parse_vary(f"rate.core_pcn_funding=1.50:{stop}:0.0001", version)])
+        sweeps[count] = time.perf_counter() - started
     units = len(population.practices) + len(population.networks)
-    parse, engine, ref = t1 - t0, t2 - t1, t3 - t2
+    parse, engine, ref, vec = t1 - t0, t2 - t1, t3 - t2, t4 - t3
+    assert vector.levels, "vectorised evaluation is empty"
     print(f"\n{label}")
     print(f"  practices {len(population.practices):,}, networks {len(population.networks):,}, "
           f"findings {len(result.findings):,}, input issues {len(population.issues):,}")
     print(f"  parse inputs          {parse:8.2f} s")
     print(f"  evaluate (engine)     {engine:8.2f} s   ratio evaluate/parse {engine / parse:5.2f}")
-    print(f"  evaluate (reference)  {ref:8.2f} s")
+    print(f"  evaluate (reference)  {ref:8.2f} s   ratio evaluate/parse {ref / parse:5.2f}")
+    print(f"  evaluate (vectorised) {vec:8.3f} s   ratio evaluate/parse {vec / parse:5.2f} "
+          f"(obligations and rate_times_basis lines)")
+    for count, took in sweeps.items():
+        print(f"  sweep {count:>6,} variants {took:8.2f} s   ratio to one engine evaluation {took / engine:5.2f}")
     print(f"  practices+networks/s  engine {units / engine:,.0f}   reference {units / ref:,.0f}")
     print(f"  peak memory so far    {peak_mib():8.0f} MiB")
-    return {"parse": parse, "engine": engine, "reference": ref}
+    return {"parse": parse, "engine": engine, "reference": ref, "vectorised": vec,
+            **{f"sweep {n}": t for n, t in sweeps.items()}}
 
 
 def main() -> int:

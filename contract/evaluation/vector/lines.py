@@ -1,0 +1,134 @@
+"""Statuses and amounts of one level's obligations and rate_times_basis entitlements, by column.
+
+The same decisions as :class:`contract.evaluation.terms.TermFindings`, row for row: an obligation
+is not yet due, not applicable, met, not met or undecided from its dates and its compiled
+conditions; an entitlement is not payable, undecided, or priced (:mod:`.price`) and withheld while
+an obligation that funds it is not met.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+
+from contract.engine.compiler import Decision
+from contract.evaluation.results import Status
+from contract.evaluation.vector.compile import Compiler
+from contract.evaluation.vector.frame import ROW, LevelFrame
+from contract.evaluation.vector.price import RatePlan, pence, withheld_pence
+from contract.spec.schema import Entitlement, Obligation
+
+STATUS = pl.Enum([s.value for s in Status])
+
+
+def decide_all(frame: LevelFrame, decisions: list[Decision]) -> pl.DataFrame:
+    """One column per decision key (True, False or null), one row per entity of the frame."""
+    names = set().union(*(d.names for d in decisions)) if decisions else set()
+    data = frame.engine_frame(names)
+    compiler = Compiler(set(data.columns), frame.national)
+    return data.select([pl.col(ROW), *(compiler.decision(d).alias(d.key) for d in decisions)])
+
+
+def due_dates(frame: LevelFrame, term: Obligation) -> list[date | None]:
+    """An obligation's due date for every row: a date in the spec, or a date parameter's value."""
+    if not term.due:
+        return [None] * len(frame)
+    try:
+        return [date.fromisoformat(term.due)] * len(frame)
+    except ValueError:
+        return [v if isinstance(v, date) else None for v in frame.column(term.due)]
+
+
+def obligation_statuses(term: Obligation, decided: pl.DataFrame, due: list[date | None], as_of: date) -> list[str]:
+    """The obligation's status for every row (as TermFindings.obligation decides it)."""
+    height = decided.height
+    if term.in_effect and as_of < term.in_effect.start:
+        return [Status.not_yet_due.value] * height
+    if term.in_effect and as_of > term.in_effect.end:
+        return [Status.not_applicable.value] * height
+    met = pl.col(f"{term.id}#requirement")
+    not_due = pl.Series("due", due, dtype=pl.Date) > as_of
+    applies = pl.col(f"{term.id}#applies_when") if term.applies_when else pl.lit(True)
+    expr = pl.when(applies.not_()).then(pl.lit(Status.not_applicable.value)) \
+        .when(applies.is_null()).then(pl.lit(Status.input_missing.value)) \
+        .when(met).then(pl.lit(Status.met.value)) \
+        .when(pl.lit(not_due).fill_null(False)).then(pl.lit(Status.not_yet_due.value)) \
+        .when(met.not_()).then(pl.lit(Status.not_met.value)) \
+        .otherwise(pl.lit(Status.input_missing.value))
+    return decided.select(expr.alias("status"))["status"].to_list()
+
+
+@dataclass
+class Line:
+    """One entitlement for every row of a level: status, amount and withheld (pence; None when none),
+    and the rows' exact bases (for sweeps)."""
+
+    term: Entitlement
+    plan: RatePlan
+    status: list[str]
+    amount: list[int | None]
+    withheld: list[int | None]
+    basis: list[Decimal | None]
+
+
+def _unpriced(*columns: list) -> None:
+    for column in columns:
+        column.append(None)
+
+
+def entitlement_line(term: Entitlement, plan: RatePlan, frame: LevelFrame, decided: pl.DataFrame,
+                     funders: list[tuple[list[str], list[date | None]]], as_of: date) -> Line:
+    """The line's status and money for every row. `funders` are the statuses and due dates, row by
+    row, of the obligations that fund it."""
+    height = len(frame)
+    eligible: list[bool | None] = [True] * height
+    if term.eligible_when:
+        eligible = decided[f"{term.id}#eligible_when"].to_list()
+    basis_column = frame.column(term.basis or "")
+    entity_rates = frame.column(plan.rate.id) if plan.monthly is None else None
+    month_start = as_of.replace(day=1)
+    status: list[str] = []
+    amount: list[int | None] = []
+    withheld: list[int | None] = []
+    bases: list[Decimal | None] = []
+    for row in range(height):
+        ok = eligible[row]
+        basis = basis_column[row]
+        if ok is not True:
+            status.append(Status.not_applicable.value if ok is False else Status.input_missing.value)
+            _unpriced(amount, withheld, bases)
+            continue
+        rate = entity_rates[row] if entity_rates is not None else None
+        if basis is None or (entity_rates is not None and rate is None):
+            status.append(Status.input_missing.value)
+            _unpriced(amount, withheld, bases)
+            continue
+        if isinstance(basis, bool) or not isinstance(basis, Decimal):
+            raise ValueError(f"{term.id}: the basis {term.basis} is {basis!r}, not a number")
+        if entity_rates is None:
+            rates = list(plan.monthly or ())
+            total = pence(basis, plan.rate_sum, plan.divisor)
+        else:
+            if isinstance(rate, bool) or not isinstance(rate, Decimal):
+                raise ValueError(f"{plan.rate.id}: {rate!r} is not a number")
+            rates = plan.rows_rates(rate)
+            total = pence(basis, rate * len(rates), plan.divisor)
+        dues = [funder_due[row] for funder_status, funder_due in funders if funder_status[row] == Status.not_met.value]
+        held: int | None = None
+        if any(funder_status[row] == Status.not_met.value for funder_status, _ in funders):
+            hold_from = max([month_start, *(d for d in dues if d is not None)])
+            held = withheld_pence(plan, basis, rates, hold_from, total)
+        if held:
+            state = Status.not_met.value
+        elif as_of < term.accrual.start:
+            state = Status.not_yet_due.value
+        else:
+            state = Status.met.value
+        status.append(state)
+        amount.append(total)
+        withheld.append(held)
+        bases.append(basis)
+    return Line(term, plan, status, amount, withheld, bases)
