@@ -6,9 +6,11 @@ from __future__ import annotations
 import time
 
 from contract.cli.common import (
+    add_filters,
     add_inputs,
     add_output,
     add_sets,
+    apply_filters,
     argument,
     as_of_option,
     command,
@@ -34,6 +36,7 @@ def register(app) -> None:
                "(e.g. tcp://10.0.0.5:8786); needs the `distributed` extra", str | None, None, metavar="ADDRESS"),
     ]
     add_inputs(params)
+    add_filters(params)
     add_sets(params)
     add_output(params, ["csv", "parquet", "json", "md", "html"], "csv")
     command(app, "sweep", run, params,
@@ -58,7 +61,7 @@ def run(args) -> int:
     if args.format == "parquet" and args.output is None:
         raise UsageError("--format parquet needs -o FILE")
     as_of = args.as_of or version.meta.in_force.end
-    population = read_inputs(args)
+    population = apply_filters(args, read_inputs(args))
     started = time.perf_counter()
     try:
         result = sweep(version, population, as_of, varies, sets=sets, against=base, scheduler=args.scheduler)
