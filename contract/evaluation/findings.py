@@ -83,7 +83,7 @@ class FindingBuilder:
         return cites
 
     def finding(self, ctx: Context, term: Term, status: Status, explanation: str, names: Iterable[str] = (), *,
-                amount: Decimal | None = None, withheld: Decimal | None = None,
+                amount: Decimal | None = None, withheld: Decimal | None = None, maximum: Decimal | None = None,
                 schedule: list[Instalment] | None = None, due: date | None = None,
                 missing: list[str] | None = None) -> Finding:
         names = set(names)
@@ -92,7 +92,7 @@ class FindingBuilder:
             version=self.version.id, as_of=self.as_of, entity_type=ctx.level.value, entity_code=ctx.code,
             entity_name=ctx.name, commissioner_code=ctx.commissioner, term_id=term.id, term_kind=term.kind,
             title=term.title, status=status, explanation=explanation, values=self.values(ctx, names),
-            citations=cites, confidence=weakest(cites), amount=amount, withheld=withheld,
+            citations=cites, confidence=weakest(cites), amount=amount, withheld=withheld, maximum=maximum,
             schedule=schedule or [], due=due, missing=missing or [],
         )
 

@@ -61,6 +61,10 @@ class Finding(BaseModel):
     amount: Decimal | None = None
     """For entitlements: the amount for the contract year (None when it cannot be computed)."""
     withheld: Decimal | None = None
+    maximum: Decimal | None = None
+    """For claims-based entitlements (additional roles): the most the network could claim for the
+    year, its budget, computed without the posts claimed. None for other lines, or when the limit
+    cannot be computed (the explanation says why)."""
     schedule: list[Instalment] = Field(default_factory=list)
     due: date | None = None
     explanation: str

@@ -104,13 +104,14 @@ class TermFindings:
         priced = method_for(term.method).compute(b, ctx, term)
         if isinstance(priced, Unpriced):
             return b.finding(ctx, term, Status.input_missing, priced.explanation, priced.names,
-                             missing=priced.missing)
+                             missing=priced.missing, maximum=priced.maximum)
         schedule, withheld, why_withheld = self._schedule(ctx, term, priced.exact_by_month, statuses)
         status = Status.not_met if withheld else Status.met
         if self.as_of < term.accrual.start and not withheld:
             status = Status.not_yet_due
         text = priced.explanation + (f" {why_withheld}" if why_withheld else "")
-        return b.finding(ctx, term, status, text, names, amount=priced.total, withheld=withheld, schedule=schedule)
+        return b.finding(ctx, term, status, text, names, amount=priced.total, withheld=withheld, schedule=schedule,
+                         maximum=priced.maximum)
 
     def _schedule(self, ctx: Context, term: Entitlement, exact: list[tuple[date, Exact]],
                   statuses: dict[str, Status]) -> tuple[list[Instalment], Decimal | None, str]:

@@ -12,7 +12,8 @@ from contract.lang.text import md, plain_money, spreadsheet_safe
 
 CSV_COLUMNS = [
     "version", "as_of", "entity_type", "entity_code", "entity_name", "commissioner_code", "term_id",
-    "term_kind", "status", "payable_gbp", "withheld_gbp", "amount_gbp", "due", "confidence", "missing", "explanation",
+    "term_kind", "status", "payable_gbp", "withheld_gbp", "amount_gbp", "maximum_gbp", "due", "confidence", "missing",
+    "explanation",
     "source_url",
 ]
 
@@ -30,7 +31,8 @@ def finding_row(f: Finding) -> dict[str, str]:
         "entity_code": f.entity_code, "entity_name": f.entity_name or "",
         "commissioner_code": f.commissioner_code or "", "term_id": f.term_id, "term_kind": f.term_kind,
         "status": f.status.value, "payable_gbp": plain_money(f.payable), "withheld_gbp": plain_money(f.withheld),
-        "amount_gbp": plain_money(f.amount), "due": f.due.isoformat() if f.due else "",
+        "amount_gbp": plain_money(f.amount), "maximum_gbp": plain_money(f.maximum),
+        "due": f.due.isoformat() if f.due else "",
         "confidence": f.confidence.value, "missing": "; ".join(f.missing), "explanation": f.explanation,
         "source_url": f.citations[0].url if f.citations else "",
     }
@@ -62,6 +64,26 @@ def status_counts(evaluation: Evaluation) -> dict[tuple[str, str], tuple[dict[st
     return counts
 
 
+def _budget_lines(evaluation: Evaluation) -> list[str]:
+    """Claims-based lines (additional roles): the most the entities could claim, summed per term
+    (a term is listed when any of its findings has a maximum; the others are counted as without)."""
+    budgeted = {f.term_id for f in evaluation.findings if f.maximum is not None}
+    claims: dict[tuple[str, str], list[Finding]] = {}
+    for f in evaluation.findings:
+        if f.term_id in budgeted:
+            claims.setdefault((f.term_id, f.title), []).append(f)
+    if not claims:
+        return []
+    lines = ["", "## Most that could be claimed", "",
+             "Claims-based lines: the most each network could claim for the year, computed without the posts "
+             "claimed.", "", "| term | with a maximum | without | maximum (£) |", "|---|---:|---:|---:|"]
+    for (term_id, title), found in claims.items():
+        known = [f.maximum for f in found if f.maximum is not None]
+        lines.append(f"| {title} (`{term_id}`) | {len(known):,} | {len(found) - len(known):,} | "
+                     f"{sum(known, Decimal(0)):,.2f} |")
+    return lines
+
+
 def to_markdown(evaluation: Evaluation, detail_limit: int = 200) -> str:
     """A summary a commissioner can file: totals per term, then the findings that need attention."""
     statuses = ["met", "not_met", "not_yet_due", "not_applicable", "input_missing"]
@@ -74,6 +96,7 @@ def to_markdown(evaluation: Evaluation, detail_limit: int = 200) -> str:
     for (term_id, title), (row, paid, withheld) in status_counts(evaluation).items():
         cells = " | ".join(f"{row.get(s, 0):,}" for s in statuses)
         lines.append(f"| {title} (`{term_id}`) | {cells} | {paid:,.2f} | {withheld:,.2f} |")
+    lines += _budget_lines(evaluation)
     attention = [f for f in evaluation.findings if f.status.value in ("not_met", "input_missing")]
     if attention:
         lines += ["", f"## Needs attention ({len(attention):,})", ""]

@@ -27,6 +27,7 @@ import xlsxwriter
 from contract.evaluation.results import Evaluation, Finding, Status
 from contract.lang import text
 from contract.render.progress import Progress, ProgressFactory
+from contract.render.vocab import STATUS_WORDS
 
 STATUSES = list(Status)
 MONEY_FORMAT = "[$£-809]#,##0.00"
@@ -160,7 +161,7 @@ def _advance(bar: Progress | None, n: int = 1) -> None:
 
 def _summary(book: _Book, name: str, evaluation: Evaluation, *, inputs: Sequence[str],
              assumptions: Sequence[str], bar: Progress | None) -> None:
-    columns = [Column("Term", 44), Column("Term id", 38), *[Column(s.value.replace("_", " ").capitalize(), 11,
+    columns = [Column("Term", 44), Column("Term id", 38), *[Column(STATUS_WORDS[s].capitalize(), 11,
                                                                    "count") for s in STATUSES],
                Column("Full-year amount", 16, "money"), Column("Withheld", 14, "money"),
                Column("Paid or due", 16, "money")]
@@ -266,7 +267,8 @@ def _schedule(book: _Book, name: str, evaluation: Evaluation, *, bar: Progress |
 FINDING_COLUMNS = [
     Column("Type", 9), Column("Code", 10), Column("Name", 36), Column("Commissioner", 13), Column("Term id", 36),
     Column("Kind", 11), Column("Term", 36), Column("Status", 13), Column("Paid or due", 14, "money"),
-    Column("Withheld", 13, "money"), Column("Full-year amount", 15, "money"), Column("Due", 12, "date"),
+    Column("Withheld", 13, "money"), Column("Full-year amount", 15, "money"),
+    Column("Most that could be claimed", 15, "money"), Column("Due", 12, "date"),
     Column("Confidence", 11), Column("Inputs missing", 28), Column("Explanation", 80), Column("Source", 50, "url"),
 ]
 
@@ -276,7 +278,7 @@ def _findings(book: _Book, name: str, evaluation: Evaluation, *, bar: Progress |
     header = sheet.header()
     for f in evaluation.findings:
         sheet.table_row([f.entity_type, f.entity_code, f.entity_name, f.commissioner_code, f.term_id, f.term_kind,
-                         f.title, f.status.value.replace("_", " "), f.payable, f.withheld, f.amount, f.due,
+                         f.title, STATUS_WORDS[f.status], f.payable, f.withheld, f.amount, f.maximum, f.due,
                          f.confidence.value, "; ".join(f.missing), f.explanation,
                          f.citations[0].url if f.citations else None])
     _advance(bar, len(evaluation.findings))

@@ -21,6 +21,8 @@ class Payment:
     total: Decimal
     exact_by_month: list[tuple[date, Exact]]
     explanation: str
+    maximum: Decimal | None = None
+    """For a claims-based line: the most the entity could claim for the year (its budget)."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Unpriced:
     explanation: str
     missing: list[str] = field(default_factory=list)
     names: frozenset[str] = frozenset()
+    maximum: Decimal | None = None
+    """For a claims-based line: the most the entity could claim for the year, which needs no claims."""
 
 
 class PaymentMethod(Protocol):

@@ -2,15 +2,19 @@
 limits and the posts its size allows, capped (where the entitlement has a cap) at a formula's value.
 
 The claims themselves are computed by :func:`contract.evaluation.staff.reimburse_staff`; this method
-adds what an evaluation needs around them: the inputs, the cap, and the finding's words.
+adds what an evaluation needs around them: the inputs, the cap, the finding's words, and the
+network's budget (:func:`contract.evaluation.budget.network_budget`, the most it could claim for the
+year), which needs no staff file and so is reported on every finding of the line, priced or not.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from contract.evaluation.budget import Budget, network_budget
 from contract.evaluation.context import Context
 from contract.evaluation.findings import FindingBuilder
 from contract.evaluation.methods.base import Payment, Unpriced
@@ -39,13 +43,22 @@ class StaffReimbursement:
         return {n for n in (term.cap, posts) if n}
 
     def compute(self, builder: FindingBuilder, ctx: Context, term: Entitlement) -> Payment | Unpriced:
-        version = builder.version
-        roles = version.terms.get(term.roles or "")
+        roles = builder.version.terms.get(term.roles or "")
         if not isinstance(roles, RolesTable):
             raise ValueError(f"{term.id}: a staff_reimbursement entitlement needs a roles table")
+        version = builder.version
+        budget = network_budget(ctx.env, term, roles, builder.labels, lambda names: builder.missing(
+            ctx, set().union(*(_formula_inputs(version, n) for n in names))))
+        priced = self._claims(builder, ctx, term, roles, budget)
+        return replace(priced, explanation=f"{priced.explanation} {budget.explanation}", maximum=budget.maximum)
+
+    def _claims(self, builder: FindingBuilder, ctx: Context, term: Entitlement, roles: RolesTable,
+                budget: Budget) -> Payment | Unpriced:
+        version = builder.version
         if not builder.staff_given:
-            return Unpriced("Cannot compute: no staff file was given (additional-roles posts and costs).",
-                            ["staff"])
+            shown = set(budget.names).union(*(_formula_inputs(version, n) for n in budget.names))
+            return Unpriced("Cannot compute the claims: no staff file was given (additional-roles posts and "
+                            "costs).", ["staff"], frozenset(shown))
         posts_allowed: Decimal | None = None
         if roles.posts_per_role:
             value = ctx.env.get(roles.posts_per_role)
