@@ -17,7 +17,8 @@ from contract.cli.common import (
     option,
     parse_sets,
     progress,
-    read_inputs,
+    read_inputs_and_payments,
+    report_issues,
 )
 from contract.cli.errors import UsageError
 from contract.evaluation.evaluate import evaluate
@@ -42,17 +43,25 @@ def register(app) -> None:
 def run(args) -> int:
     version = load_version(args.version)
     overrides = parse_sets(args.set, version)
-    population = read_inputs(args)
+    if args.format == "xlsx" and args.output is None:
+        raise UsageError("--format xlsx needs -o FILE")
+    population = read_inputs_and_payments(args, report=False)[0]
+    if not args.keep_going:
+        report_issues(args, population.issues)  # bad rows stop the run before any work
     for line in describe_sets(overrides, version, args.as_of):
         progress(f"assumed: {line}")
     started = time.perf_counter()
     result = evaluate(version, population, args.as_of, use_reference=args.reference, events=events_of(args, version),
                       overrides=overrides)
     progress(f"evaluated {len(result.findings):,} findings in {time.perf_counter() - started:.2f}s")
+    # The population's issues and the events' (an event about an unknown practice or network):
+    # every bad row named, in the report, on stderr or in NAME.issues.csv beside a CSV report.
+    report_issues(args, result.issues)
     if args.format == "xlsx":
-        if args.output is None:
-            raise UsageError("--format xlsx needs -o FILE")
-        write_xlsx(result, args.output)
+        try:
+            write_xlsx(result, args.output)
+        except OSError as exc:
+            raise UsageError(f"-o {args.output}: cannot write ({exc.strerror or exc})") from None
         progress(f"wrote {args.output}")
     else:
         emit(render(result, args.format), args.output)
