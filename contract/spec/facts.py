@@ -213,8 +213,8 @@ def _number(raw: object, t: FieldType) -> Decimal:
                 pass
         raise ValueError(f"{_shown(text)} is not a plain number (ASCII digits 0-9 and at most one decimal point; "
                          "no exponent, separator or other script)")
-    if len(text) > 40:
-        raise ValueError(f"{_shown(text)} has {len(text)} characters: too long for any number an input can mean")
+    if len(text) > 1_000:
+        raise ValueError(f"{_shown(text)} has {len(text):,} characters: too long for any number an input can mean")
     return Decimal(text)
 
 
