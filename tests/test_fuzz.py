@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils.exceptions import IllegalCharacterError
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from contract.cli.app import main
 from contract.io.generate import NETWORK_HEADER, PARTNER_HEADER
@@ -108,9 +108,13 @@ def status_of(args: list[str]) -> int:
 def every_row_used_or_named(**files: Path) -> None:
     """Read the files as `evaluate` would: an InputError for the file, or every row accounted for."""
     try:
-        _population, summary, _paid = read_all(**files)  # type: ignore[arg-type]
+        _population, summary, _paid = read_all(**files)
     except InputError as exc:
-        assert exc.file, exc
+        problem = exc
+    else:
+        problem = None
+    if problem is not None:
+        assert problem.file, problem  # a file-level error names its file
         return
     for file in summary.files:
         assert file.balanced, str(file)
@@ -231,7 +235,10 @@ def test_events(text: str, as_json: bool) -> None:
         try:
             read_events(path, load_version(VERSION))
         except InputError as exc:
-            assert exc.file == path.name
+            named = exc.file
+        else:
+            named = path.name
+        assert named == path.name
         return evaluate("--practices", str(folder / "practices.csv"), "--events", str(path),
                         "-o", str(folder / "out.csv"))
 
@@ -257,8 +264,8 @@ formula = st.recursive(name, lambda inner: st.one_of(
 def spec_folder(folder: Path, rate: str, posts: str, base: str) -> Path:
     home = folder / "mine" / "2019-20-mine"
     home.mkdir(parents=True)
-    term = {"id": "arrs.posts_per_role", "kind": "parameter", "title": "t", "summary": "s", "service": "Additional roles",
-            "unit": "count", "level": "network", "formula": posts, "citations": [SOURCE]}
+    term = {"id": "arrs.posts_per_role", "kind": "parameter", "title": "t", "summary": "s",
+            "service": "Additional roles", "unit": "count", "level": "network", "formula": posts, "citations": [SOURCE]}
     rate_term = {"id": "rate.core_pcn_funding", "kind": "parameter", "title": "t", "summary": "s",
                  "service": "Core PCN funding", "unit": "gbp", "per": "registered_patient",
                  "values": [{"effective": "2019-07-01", "value": "RATE", "citations": [SOURCE]}],

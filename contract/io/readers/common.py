@@ -58,8 +58,6 @@ def header_index(header: Sequence[object], required: Iterable[str], file: str, w
 
 JSON_DEPTH_LIMIT = 20
 """The deepest nesting a JSON input may have: ours are a list of flat objects (depth 2)."""
-FILE_SIZE_LIMIT = 2_000_000_000
-"""The largest input file read, in bytes (the national files are under 100 MB)."""
 CELL_LIMIT = 131_072
 """The longest CSV cell, in characters (Python's csv default); longer is not a value any field can mean."""
 

@@ -162,8 +162,8 @@ PAYMENT_LIMIT = Decimal(100_000_000)
 """The largest amount (either sign) one practice's row may hold under one heading, in pounds: a bound
 by meaning (the whole national DES is a few billion pounds a year across some 6,500 practices), not a
 contract figure."""
-LIST_LIMIT = Decimal(2_000_000)
-"""The largest registered or weighted list a row may hold (see the catalogue's maximum)."""
+LIST_LIMIT = Decimal(100_000_000)
+"""The largest registered or weighted list a row may hold (the catalogue's maximum for both)."""
 
 
 def _amount(raw: str, *, money: bool) -> Decimal:
