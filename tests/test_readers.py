@@ -473,9 +473,14 @@ def test_staff_file(small_register: Path, tmp_path: Path) -> None:
     assert summary.files[-1].left_out == {"post listed twice": 1, "unknown network code": 1}
 
 
-def test_wrong_file_type_is_an_error(tmp_path: Path, catalogue: dict[str, FieldDef]) -> None:
-    with pytest.raises(InputError, match=r"expected a \.csv or \.json practices file"):
-        read_practices(write(tmp_path, "practices.txt", "practice_code\n"), Population(), catalogue)
+def test_the_file_type_is_judged_by_content_not_by_name(tmp_path: Path, catalogue: dict[str, FieldDef]) -> None:
+    population = Population()
+    read_practices(write(tmp_path, "practices.txt", "practice_code\nA81001\n"), population, catalogue)
+    assert list(population.practices) == ["A81001"]  # CSV text under another name still reads
+    workbook = tmp_path / "practices.csv"
+    workbook.write_bytes(b"PK\x03\x04" + bytes(100))  # a zip archive (an .xlsx) named .csv
+    with pytest.raises(InputError, match=r"practices\.csv: is an \.xlsx workbook .*not a CSV or JSON practices file"):
+        read_practices(workbook, Population(), catalogue)
 
 
 def test_read_lists_accepts_several_files(small_register: Path, tmp_path: Path) -> None:

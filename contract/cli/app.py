@@ -14,12 +14,14 @@ import os
 import sys
 import traceback
 from importlib.metadata import PackageNotFoundError, version
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, ClassVar
 
 import typer
 
 from contract.cli.errors import PipeClosed, UsageError
 from contract.spec.facts import InputError
+from contract.spec.paths import SPECS_ENV, set_user_specs, user_specs
 from contract.spec.yamlio import SpecError
 
 COMMANDS = ["versions", "show", "validate", "evaluate", "explain", "docs", "coverage", "diff", "impact", "reconcile",
@@ -41,6 +43,8 @@ class _Session:
     """Global options of the current run, read by :func:`main` when a command fails."""
 
     debug = False
+    specs: ClassVar[list[Path]] = []
+    """The user's specs folders the versions were last loaded with (a change clears the cache)."""
 
 
 def _show_version(value: bool) -> None:
@@ -54,8 +58,26 @@ def _global_options(
         "--version", help="print the version and stop", is_eager=True, callback=_show_version)] = False,
     debug: Annotated[bool, typer.Option(
         "--debug", help="on an internal error, print the traceback (exit status 3 either way)")] = False,
+    specs: Annotated[list[Path], typer.Option(
+        "--specs", metavar="DIR", show_default=False,
+        help=f"a folder of your own versions and overlays, loaded beside the shipped ones (repeatable; "
+             f"also the {SPECS_ENV} environment variable, {os.pathsep!r}-separated)")] = [],  # noqa: B006
 ) -> None:
     _Session.debug = debug
+    for folder in specs:
+        if not folder.is_dir():
+            raise UsageError(f"--specs {folder}: no such folder")
+    _use_specs(list(specs))
+
+
+def _use_specs(folders: list[Path]) -> None:
+    """Load versions from these folders (and CONTRACT_SPECS) for this run."""
+    from contract.spec.loader import load_version
+
+    set_user_specs(folders)
+    if user_specs() != _Session.specs:  # a version cached from other folders may be stale
+        load_version.cache_clear()
+        _Session.specs = user_specs()
 
 
 @functools.cache
@@ -98,8 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line on `argv` (default: sys.argv[1:]) and return the exit status."""
 
     _Session.debug = False
-    args = sys.argv[1:] if argv is None else list(argv)
+    args = _specs_first(sys.argv[1:] if argv is None else list(argv))
     try:
+        _use_specs([])  # until --specs says otherwise (main may run many times in one process)
         return int(_build()[1].main(args, prog_name="contract", standalone_mode=False) or 0)
     except typer.TyperException as exc:  # Typer's own usage errors: a bad option, a missing argument
         if hasattr(exc, "show"):
@@ -126,6 +149,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"contract: internal error: {type(exc).__name__}: {message} (run with --debug for the traceback)",
               file=sys.stderr)
         return EXIT_INTERNAL_ERROR
+
+
+def _specs_first(args: list[str]) -> list[str]:
+    """`--specs DIR` is a global option but reads naturally after the command too
+    (`contract validate --specs DIR`): move every one to the front, where the app takes it."""
+    moved: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg == "--specs" and i + 1 < len(args):
+            moved += args[i:i + 2]
+            i += 2
+            continue
+        if arg.startswith("--specs="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return moved + rest
 
 
 def _silence_stdout() -> None:

@@ -159,44 +159,120 @@ def read_inputs(args: Any):
     return read_inputs_and_payments(args)[0]
 
 
-def read_inputs_and_payments(args: Any):
+def inputs_as_of(args: Any) -> date | None:
+    """The date the register's end and close dates are judged at: the command's `--as-of` (for
+    `impact`, `--as-of-a`); None when the command has none, and then any end date ends a row."""
+    return getattr(args, "as_of", None) or getattr(args, "as_of_a", None)
+
+
+def read_inputs_and_payments(args: Any, *, report: bool = True):
     """The population and, when the command has `--payments`, what was paid (else None); bad rows
-    stop the run (exit 2) unless --keep-going."""
+    stop the run (exit 2) unless --keep-going. With `report=False` the issues are left for the
+    command to pass to :func:`report_issues` (with any it finds later, such as events')."""
     from contract.io.readers import read_all
 
+    output = getattr(args, "output", None)
+    if output is not None:
+        check_output(output)
     payments = getattr(args, "payments", None)
     given = [args.register, *args.lists, args.practices, args.networks, args.staff, payments]
     for path in given:
         if path is not None and not path.exists():
             raise UsageError(f"{path}: no such file")
+        if path is not None and path.is_dir():
+            raise UsageError(f"{path}: is a folder, not a file")
     if not any([args.register, args.lists, args.practices, args.networks, payments]):
         raise UsageError("give at least one input file (--register, --lists, --practices or --networks)")
     progress(f"reading inputs ({', '.join(str(p) for p in given if p)})")
-    population, _summary, paid = read_all(register=args.register, lists=args.lists or None,
-                                          practices=args.practices, networks=args.networks, staff=args.staff,
-                                          payments=payments)
-    if population.issues:
-        for issue in population.issues[:50]:
-            print(f"contract: {issue}", file=sys.stderr)
-        if len(population.issues) > 50:
-            print(f"contract: … and {len(population.issues) - 50} more input issues", file=sys.stderr)
-        if not getattr(args, "keep_going", False):
-            raise UsageError(f"{len(population.issues)} bad input row(s); fix them, or pass --keep-going "
-                             "to evaluate the good rows (the bad ones are listed in the report)")
+    as_of = inputs_as_of(args)
+    population, summary, paid = read_all(register=args.register, lists=args.lists or None,
+                                         practices=args.practices, networks=args.networks, staff=args.staff,
+                                         payments=payments, as_of=as_of)
+    for file in summary.files:
+        if file.rows_left_out:
+            progress(str(file))
+    if report:
+        report_issues(args, population.issues)
     progress(f"{len(population.practices):,} practices, {len(population.networks):,} networks")
     return population, paid
+
+
+SHOWN_ISSUES = 50
+"""Input issues printed to stderr when they are also written somewhere complete."""
+
+
+def issues_file(output: Path) -> Path:
+    """Where `--keep-going` writes the input issues of a CSV report: `NAME.issues.csv` beside it."""
+    return output.with_name(f"{output.stem if output.suffix else output.name}.issues.csv")
+
+
+def report_issues(args: Any, issues: list) -> None:
+    """Name every bad row. Without --keep-going they stop the run (exit 2). With it, a CSV report
+    written to a file gets a companion `NAME.issues.csv` (file,row,field,message), and a CSV report on
+    standard output has every issue on stderr; other formats list them in the report itself."""
+    if not issues:
+        return
+    keep_going = getattr(args, "keep_going", False)
+    output = getattr(args, "output", None)
+    csv_report = getattr(args, "format", None) == "csv"
+    companion = issues_file(output) if keep_going and csv_report and output is not None else None
+    shown = issues if keep_going and csv_report and companion is None else issues[:SHOWN_ISSUES]
+    for issue in shown:
+        print(f"contract: {issue}", file=sys.stderr)
+    if len(issues) > len(shown):
+        where = f" (all {len(issues):,} are in {companion})" if companion else ""
+        print(f"contract: … and {len(issues) - len(shown):,} more input issues{where}", file=sys.stderr)
+    if not keep_going:
+        raise UsageError(f"{len(issues)} bad input row(s); fix them, or pass --keep-going "
+                         "to evaluate the good rows (the bad ones are listed in the report)")
+    if companion is not None:
+        write_text(issues_csv(issues), companion)
+        progress(f"{len(issues):,} input issues written to {companion}")
+
+
+def issues_csv(issues: list) -> str:
+    """The input issues as CSV: file,row,field,message, every text cell inert in a spreadsheet."""
+    import csv
+    import io
+
+    from contract.lang.text import spreadsheet_safe
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["file", "row", "field", "message"])
+    for i in issues:
+        writer.writerow([spreadsheet_safe(i.file), "" if i.row is None else i.row,
+                         spreadsheet_safe(i.field or ""), spreadsheet_safe(i.message)])
+    return buffer.getvalue()
 
 
 def progress(message: str) -> None:
     print(f"… {message}", file=sys.stderr, flush=True)
 
 
+def check_output(output: Path) -> None:
+    """Refuse an output path that cannot be a file before any work is done (exit 2)."""
+    if str(output) in ("", ".") or output.is_dir():
+        raise UsageError(f"-o {str(output)!r}: is a folder, not a file to write")
+    if output.parent.exists() and not output.parent.is_dir():
+        raise UsageError(f"-o {output}: {output.parent} is not a folder")
+
+
+def write_text(text: str, output: Path) -> None:
+    """Write an output file; anything that stops it is a usage error naming the file (exit 2)."""
+    check_output(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"-o {output}: cannot write ({exc.strerror or exc})") from None
+
+
 def emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        write_text(text, output)
         progress(f"wrote {output}")
 
 

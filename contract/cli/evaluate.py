@@ -20,7 +20,8 @@ from contract.cli.common import (
     option,
     parse_sets,
     progress,
-    read_inputs,
+    read_inputs_and_payments,
+    report_issues,
 )
 from contract.cli.errors import UsageError
 from contract.evaluation.evaluate import evaluate
@@ -48,7 +49,11 @@ def register(app) -> None:
 def run(args) -> int:
     version = load_version(args.version)
     overrides = parse_sets(args.set, version)
-    population = apply_filters(args, read_inputs(args))
+    if args.format == "xlsx" and args.output is None:
+        raise UsageError("--format xlsx needs -o FILE")
+    population = apply_filters(args, read_inputs_and_payments(args, report=False)[0])
+    if not args.keep_going:
+        report_issues(args, population.issues)  # bad rows stop the run before any work
     assumed = describe_sets(overrides, version, args.as_of)
     for line in assumed:
         progress(f"assumed: {line}")
@@ -58,11 +63,15 @@ def run(args) -> int:
                           events=events_of(args, version), overrides=overrides)
     result = result.model_copy(update={"scope": filter_scope(args, population)})
     progress(f"evaluated {len(result.findings):,} findings in {time.perf_counter() - started:.2f}s")
+    # The population's issues and the events' (an event about an unknown practice or network):
+    # every bad row named, in the report, on stderr or in NAME.issues.csv beside a CSV report.
+    report_issues(args, result.issues)
     if args.format == "xlsx":
-        if args.output is None:
-            raise UsageError("--format xlsx needs -o FILE")
-        write_workbook(result, args.output, inputs=population.sources, assumptions=assumed,
-                       progress=step)
+        try:
+            write_workbook(result, args.output, inputs=population.sources, assumptions=assumed,
+                           progress=step)
+        except OSError as exc:
+            raise UsageError(f"-o {args.output}: cannot write ({exc.strerror or exc})") from None
         progress(f"wrote {args.output}")
     else:
         emit(render(result, args.format), args.output)

@@ -44,6 +44,15 @@ FieldType = StrEnum(
 )
 
 
+NUMERIC_TYPES = frozenset({FieldType.count, FieldType.money, FieldType.decimal, FieldType.percent})
+TEXT_LIMIT = 500
+"""The longest text (a name, a note, a text field without its own ``max_length``) any input may hold."""
+DECIMAL_PLACES_LIMIT = 10
+"""The most decimal places a decimal or percent value may have (money has 2)."""
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+"""A number as the docs promise it: ASCII digits, an optional point; no exponent, separator or sign but minus."""
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -64,6 +73,21 @@ class FieldDef(Frozen):
     blank_means: Annotated[str | None, Field(pattern=r"^absent$")] = None
     """``absent``: a blank is an answer (the event did not happen, e.g. no opt-out notice), so an
     entity without the value is not listed as lacking an input."""
+    minimum: Decimal | None = None
+    """The smallest value the field can mean (numbers; 0 when not given: no number here is negative)."""
+    maximum: Decimal | None = None
+    """The largest value the field can mean (numbers; every numeric field declares one)."""
+    max_length: Annotated[int | None, Field(gt=0)] = None
+    """The longest text the field can hold (text; :data:`TEXT_LIMIT` when not given)."""
+
+    def model_post_init(self, _context: object) -> None:
+        if self.type not in NUMERIC_TYPES and (self.minimum is not None or self.maximum is not None):
+            raise ValueError(f"{self.name}: only a number field has a minimum or maximum")
+        if self.max_length is not None and self.type is not FieldType.text:
+            raise ValueError(f"{self.name}: only a text field has a max_length")
+        low = self.minimum if self.minimum is not None else Decimal(0)
+        if self.maximum is not None and not (self.maximum.is_finite() and low.is_finite() and low <= self.maximum):
+            raise ValueError(f"{self.name}: minimum {low} and maximum {self.maximum} are not a range")
 
 
 class InputError(ValueError):
@@ -93,19 +117,19 @@ _CODE = re.compile(r"^[A-Z0-9]{3,8}$")
 
 
 def parse_date(raw: str) -> date:
-    """Dates as commissioners write them: 2019-05-15, 20190515 or 15/05/2019."""
+    """Dates as commissioners write them: 2019-05-15, 20190515 or 15/05/2019 (ASCII digits only)."""
     text = raw.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
             return date.fromisoformat(text)
-        if re.fullmatch(r"\d{8}", text):
+        if re.fullmatch(r"[0-9]{8}", text):
             return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+        m = re.fullmatch(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", text)
         if m:
             return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
     except ValueError as exc:
-        raise ValueError(f"{raw!r} is not a real date ({exc})") from None
-    raise ValueError(f"{raw!r} is not a date (use YYYY-MM-DD)")
+        raise ValueError(f"{_shown(raw)} is not a real date ({exc})") from None
+    raise ValueError(f"{_shown(raw)} is not a date (use YYYY-MM-DD)")
 
 
 def coerce(field: FieldDef, raw: object) -> FactValue:
@@ -124,7 +148,7 @@ def coerce(field: FieldDef, raw: object) -> FactValue:
             return True
         if text in _FALSE:
             return False
-        raise ValueError(f"{raw!r} is not yes/no")
+        raise ValueError(f"{_shown(raw)} is not yes/no")
     if t is FieldType.date:
         if isinstance(raw, date):
             return raw
@@ -132,33 +156,69 @@ def coerce(field: FieldDef, raw: object) -> FactValue:
     if t in (FieldType.code, FieldType.text):
         text = str(raw)
         if t is FieldType.code and not _CODE.match(text):
-            raise ValueError(f"{text!r} is not a code (3 to 8 capital letters and digits)")
+            raise ValueError(f"{_shown(text)} is not a code (3 to 8 capital letters and digits)")
+        limit = field.max_length or TEXT_LIMIT
+        if len(text) > limit:
+            raise ValueError(f"is {len(text):,} characters long; {field.name} holds at most {limit:,}")
         return text
     # Numbers: bools are not numbers; floats only when they are whole (xlsx stores 5903 as 5903.0).
     if isinstance(raw, bool):
         raise ValueError(f"{raw!r} is not a number")
-    if isinstance(raw, float):
-        if not raw.is_integer() and t is FieldType.count:
-            raise ValueError(f"{raw!r} is not a whole number")
-        raw = repr(raw) if not raw.is_integer() else str(int(raw))
-    try:
-        number = Decimal(str(raw))
-    except InvalidOperation:
-        raise ValueError(f"{raw!r} is not a number") from None
-    if not number.is_finite():
-        raise ValueError(f"{raw!r} is not a finite number")
-    if number < 0:
-        raise ValueError(f"{raw!r} is negative")
+    number = _number(raw, t)
+    low = field.minimum if field.minimum is not None else Decimal(0)
+    if number < low:
+        raise ValueError(f"{_shown(raw)} is negative" if low == 0 else f"{_shown(raw)} is below the minimum {low}")
+    if t is FieldType.percent and number > 100:
+        raise ValueError(f"{_shown(raw)} is over 100 (percent)")
+    if field.maximum is not None and number > field.maximum:
+        raise ValueError(f"{_shown(raw)} is over the maximum {field.maximum:,} for {field.name}")
+    exponent = number.as_tuple().exponent  # an int: the number is finite (checked in _number)
+    assert isinstance(exponent, int)
     if t is FieldType.count:
         if number != number.to_integral_value():
-            raise ValueError(f"{raw!r} is not a whole number")
+            raise ValueError(f"{_shown(raw)} is not a whole number")
         return int(number)
-    exponent = number.as_tuple().exponent  # an int: the number is finite (checked above)
-    if t is FieldType.money and isinstance(exponent, int) and exponent < -2:
-        raise ValueError(f"{raw!r} has more than 2 decimal places (money is to the penny)")
-    if t is FieldType.percent and number > 100:
-        raise ValueError(f"{raw!r} is over 100 (percent)")
+    if t is FieldType.money and exponent < -2:
+        raise ValueError(f"{_shown(raw)} has more than 2 decimal places (money is to the penny)")
+    if exponent < -DECIMAL_PLACES_LIMIT:
+        raise ValueError(f"{_shown(raw)} has more than {DECIMAL_PLACES_LIMIT} decimal places")
     return number
+
+
+def _shown(raw: object, limit: int = 40) -> str:
+    """A raw value quoted for a message, cut short when it is long."""
+    text = repr(raw) if isinstance(raw, str) else repr(str(raw))
+    return text if len(text) <= limit else text[: limit - 4] + "…'"
+
+
+def _number(raw: object, t: FieldType) -> Decimal:
+    """A finite Decimal from a cell: text must be a plain number (ASCII digits and a point); a JSON
+    or spreadsheet number is taken as it is."""
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise ValueError(f"{raw!r} is not a finite number")
+        if not raw.is_integer() and t is FieldType.count:
+            raise ValueError(f"{raw!r} is not a whole number")
+        return Decimal(repr(raw)) if not raw.is_integer() else Decimal(int(raw))
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise ValueError(f"{raw} is not a finite number")
+        return raw
+    text = str(raw)
+    if not PLAIN_NUMBER.fullmatch(text):
+        if len(text) <= 60:
+            try:
+                if not Decimal(text).is_finite():
+                    raise ValueError(f"{_shown(text)} is not a finite number")
+            except InvalidOperation:
+                pass
+        raise ValueError(f"{_shown(text)} is not a plain number (ASCII digits 0-9 and at most one decimal point; "
+                         "no exponent, separator or other script)")
+    if len(text) > 1_000:
+        raise ValueError(f"{_shown(text)} has {len(text):,} characters: too long for any number an input can mean")
+    return Decimal(text)
 
 
 class Provenance(Frozen):
@@ -220,19 +280,24 @@ class Population(BaseModel):
 
 
 def load_field_catalogue(path: Path) -> dict[str, FieldDef]:
-    """Read ``specs/fields.yaml`` strictly (see :mod:`contract.spec.yamlio`)."""
-    from contract.spec.yamlio import load_yaml
+    """Read ``specs/fields.yaml`` (or one ``specs/fields/*.yaml``) strictly (see
+    :mod:`contract.spec.yamlio`): a malformed catalogue is a :class:`~contract.spec.yamlio.SpecError`
+    (exit status 1) naming the file and the entry; every number field declares its ``maximum``."""
+    from contract.spec.yamlio import SpecError, load_yaml
 
     data = load_yaml(path)
     if not isinstance(data, dict) or set(data) != {"fields"} or not isinstance(data["fields"], list):
-        raise InputError(str(path), None, None, "must be a mapping with one key, 'fields', holding a list")
+        raise SpecError(path, None, "must be a mapping with one key, 'fields', holding a list")
     catalogue: dict[str, FieldDef] = {}
     for i, item in enumerate(data["fields"]):
         try:
             fd = FieldDef.model_validate(item, strict=False)
-        except Exception as exc:
-            raise InputError(str(path), None, f"fields[{i}]", str(exc)) from None
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            raise SpecError(path, f"fields[{i}]", " ".join(str(exc).split())) from None
         if fd.name in catalogue:
-            raise InputError(str(path), None, f"fields[{i}].name", f"duplicate field {fd.name!r}")
+            raise SpecError(path, f"fields[{i}].name", f"duplicate field {fd.name!r}")
+        if fd.type in NUMERIC_TYPES and fd.maximum is None:
+            raise SpecError(path, f"fields[{i}].maximum",
+                            f"{fd.name} is a {fd.type.value} field: declare the largest value it can mean")
         catalogue[fd.name] = fd
     return catalogue

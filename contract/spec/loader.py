@@ -8,6 +8,7 @@ onto its base. Every error names the file and the key.
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -25,8 +26,9 @@ from contract.lang.expressions import (
     parse_formula,
     refs,
 )
+from contract.spec.checks import check_boundaries, check_values
 from contract.spec.facts import FieldDef, FieldType, Level, load_field_catalogue
-from contract.spec.paths import specs_root
+from contract.spec.paths import specs_root, user_specs
 from contract.spec.references import CONDITION_ATTRS, expressions_of  # noqa: F401  (re-exported)
 from contract.spec.schema import (
     INDICATOR_METHODS,
@@ -65,8 +67,40 @@ def _validate(model, data, path: Path):
 
 
 def version_ids(root: Path = SPECS_ROOT) -> list[str]:
-    """Every version folder under `root`, oldest contract year first."""
-    return sorted(p.parent.name for p in root.glob("*/version.yaml"))
+    """Every version folder under `root`, oldest contract year first. For the shipped specs (the
+    default), a user's own folders (``--specs DIR``, ``CONTRACT_SPECS``) add theirs."""
+    if root != SPECS_ROOT:
+        return sorted(p.parent.name for p in root.glob("*/version.yaml"))
+    return sorted(_homes())
+
+
+def _homes() -> dict[str, Path]:
+    """Version id -> the specs folder holding it: the shipped specs, then each user folder. A user
+    version may not reuse a shipped (or an earlier user folder's) id: one id, one meaning."""
+    homes = {p.parent.name: SPECS_ROOT for p in SPECS_ROOT.glob("*/version.yaml")}
+    for folder in user_specs():
+        if not folder.is_dir():
+            raise SpecError(folder, None, "is not a specs folder (given with --specs or CONTRACT_SPECS)")
+        for path in sorted(folder.glob("*/version.yaml")):
+            vid = path.parent.name
+            if vid in homes:
+                raise SpecError(path, "id", f"version {vid} is already defined in {homes[vid]}: "
+                                            "give your version an id of its own")
+            homes[vid] = folder
+    return homes
+
+
+def _home(version_id: str, root: Path) -> Path:
+    """The folder that holds `version_id`: `root` itself when it has it; for the shipped specs or a
+    user folder, any of the shipped and user folders (an overlay may name a shipped base)."""
+    if (root / version_id / "version.yaml").exists():
+        return root
+    if root == SPECS_ROOT or root in user_specs():
+        found = _homes().get(version_id)
+        if found is not None:
+            return found
+    known = ", ".join(version_ids(root)) or "none"
+    raise UnknownVersion(f"no version {version_id!r} (known: {known})")
 
 
 class UnknownVersion(ValueError):
@@ -76,10 +110,10 @@ class UnknownVersion(ValueError):
 def read_meta(version_id: str, root: Path = SPECS_ROOT) -> VersionMeta:
     """A version's `version.yaml`, validated: its status, period, sources and (for an overlay) its
     base and changes. Cheaper than :func:`load_version` when only the metadata is wanted."""
+    if not version_id or "/" in version_id or "\\" in version_id or version_id.startswith("."):
+        raise UnknownVersion(f"no version {version_id!r} (a version id is a folder name)")
+    root = _home(version_id, root)
     path = root / version_id / "version.yaml"
-    if not path.exists():
-        known = ", ".join(version_ids(root)) or "none"
-        raise UnknownVersion(f"no version {version_id!r} (known: {known})")
     meta = _validate(VersionMeta, _without_anchors(load_yaml(path)), path)
     if meta.id != version_id:
         raise SpecError(path, "id", f"{meta.id!r} does not match its folder name {version_id!r}")
@@ -143,22 +177,44 @@ def _apply_overlay(meta: VersionMeta, base: Version, own: dict[str, Term], own_f
     return terms, files
 
 
+_loading = threading.local()
+"""The overlays being loaded on this thread, innermost last: an overlay whose base chain comes back
+to itself is a cycle, reported rather than recursed into."""
+
+
 @cache
 def load_version(version_id: str, root: Path = SPECS_ROOT) -> Version:
-    """The materialised, validated version. Cached: versions are immutable."""
+    """The materialised, validated version. Cached: versions are immutable. (A test that changes
+    the user's specs folders clears the cache with ``load_version.cache_clear()``.)"""
+    if not version_id or "/" in version_id or "\\" in version_id or version_id.startswith("."):
+        raise UnknownVersion(f"no version {version_id!r} (a version id is a folder name)")
+    return _load(version_id, _home(version_id, root))
+
+
+def _load(version_id: str, root: Path) -> Version:
     meta = read_meta(version_id, root)
     folder = root / version_id
     own, own_files = _read_term_files(folder)
     if meta.base:
+        chain: list[str] = getattr(_loading, "chain", [])
+        _loading.chain = chain
+        if version_id in chain or meta.base in chain or meta.base == version_id:
+            start = chain[chain.index(meta.base):] if meta.base in chain else []
+            cycle = " -> ".join([*start, version_id, meta.base])
+            raise SpecError(folder / "version.yaml", "base", f"overlay bases form a cycle: {cycle}")
+        chain.append(version_id)
         try:
             base = load_version(meta.base, root)
         except UnknownVersion as exc:
             raise SpecError(folder / "version.yaml", "base", str(exc)) from None
+        finally:
+            chain.pop()
         terms, files = _apply_overlay(meta, base, own, own_files, folder / "version.yaml")
     else:
         terms, files = own, own_files
     version = Version(meta=meta, terms=terms, files=files)
-    check_version(version, catalogue(root), root)
+    fields_root = root if (root / "fields.yaml").exists() else SPECS_ROOT
+    check_version(version, catalogue(fields_root), root)
     return version
 
 
@@ -176,6 +232,46 @@ def catalogue(root: Path = SPECS_ROOT) -> dict[str, FieldDef]:
 
 # ---------------------------------------------------------------------------------------------
 # Cross-reference and type checks
+
+EXPRESSION_LENGTH_LIMIT = 2_000
+"""The longest expression a spec may hold, in characters (ours are under 300)."""
+EXPRESSION_DEPTH_LIMIT = 40
+"""The deepest nesting of an expression (brackets, operators, function calls); ours reach 8."""
+
+
+def parse_checked(text: str, as_condition: bool, path: Path, key: str):
+    """An expression parsed, or a SpecError naming the file and key: not an expression, too long,
+    or nested too deeply for every later step (compiler, evaluator, explanations) to walk."""
+    if len(text) > EXPRESSION_LENGTH_LIMIT:
+        raise SpecError(path, key, f"the expression is {len(text):,} characters long; "
+                                   f"at most {EXPRESSION_LENGTH_LIMIT:,} are allowed")
+    depth = deepest = 0
+    for char in text:
+        depth += 1 if char in "([{" else -1 if char in ")]}" else 0
+        deepest = max(deepest, depth)
+    if deepest > EXPRESSION_DEPTH_LIMIT:
+        raise SpecError(path, key, f"brackets nest {deepest} deep; at most {EXPRESSION_DEPTH_LIMIT} are allowed")
+    try:
+        tree = parse_condition(text) if as_condition else parse_formula(text)
+    except ExpressionError as exc:
+        raise SpecError(path, key, str(exc)) from None
+    except (RecursionError, MemoryError):
+        raise SpecError(path, key, "the expression is nested too deeply to read") from None
+    if _tree_depth(tree) > EXPRESSION_DEPTH_LIMIT:
+        raise SpecError(path, key, f"the expression nests more than {EXPRESSION_DEPTH_LIMIT} operations deep")
+    return tree
+
+
+def _tree_depth(tree) -> int:
+    """How deep a parsed expression is, walked without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        for value in vars(node).values() if hasattr(node, "__dict__") else ():
+            children = value if isinstance(value, tuple) else (value,)
+            stack += [(child, depth + 1) for child in children if hasattr(child, "__dict__")]
+    return deepest
 
 
 _FIELD_KIND = {FieldType.flag: "flag", FieldType.date: "date", FieldType.code: "text", FieldType.text: "text"}
@@ -228,13 +324,12 @@ def check_version(version: Version, fields: dict[str, FieldDef], root: Path = SP
     def where(term: Term) -> Path:
         return folder / version.files[term.id]
 
+    check_values(version, where)
+
     def check_expr(term: Term, attr: str, text: str | None, as_condition: bool) -> None:
         if text is None:
             return
-        try:
-            tree = parse_condition(text) if as_condition else parse_formula(text)
-        except ExpressionError as exc:
-            raise SpecError(where(term), f"{term.id}.{attr}", str(exc)) from None
+        tree = parse_checked(text, as_condition, where(term), f"{term.id}.{attr}")
         unknown = sorted(refs(tree) - kinds.keys())
         if unknown:
             raise SpecError(where(term), f"{term.id}.{attr}",
@@ -290,6 +385,7 @@ def check_version(version: Version, fields: dict[str, FieldDef], root: Path = SP
             _check_indicator_set(version, term, fields, kinds, where(term), need)
     _check_formula_cycles(version, folder)
     _check_levels(version, fields, folder)
+    check_boundaries(version, fields, where)
 
 
 # --- indicator sets and indicator-based entitlements (QOF, IIF) ------------------------------

@@ -9,6 +9,7 @@ specs are then the checkout's own top-level ``specs/``, so an edit to a spec is 
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -38,3 +39,28 @@ def specs_root() -> Path:
     raise SpecsNotFound(
         f"no specs: neither the package data contract/{PACKAGED_SPECS}/ nor a checkout's {CHECKOUT_SPECS}"
     )
+
+
+SPECS_ENV = "CONTRACT_SPECS"
+"""The environment variable naming a user's own specs folders (``os.pathsep``-separated), read
+beside any ``--specs DIR`` given on the command line."""
+
+_given: list[Path] = []
+
+
+def set_user_specs(folders: list[Path] | tuple[Path, ...]) -> None:
+    """The folders given with ``--specs DIR`` (repeatable) for this run; they come before
+    :data:`SPECS_ENV`'s, which come before the shipped specs."""
+    _given[:] = [Path(f) for f in folders]
+
+
+def user_specs() -> list[Path]:
+    """A user's own specs folders, in the order they are searched: ``--specs`` first, then
+    :data:`SPECS_ENV`. Each holds version folders (releases or overlays) like ``specs/`` does; the
+    field catalogue, glossary and timeline stay the shipped ones."""
+    from_env = [Path(p) for p in os.environ.get(SPECS_ENV, "").split(os.pathsep) if p.strip()]
+    folders: list[Path] = []
+    for folder in [*_given, *from_env]:
+        if folder not in folders:
+            folders.append(folder)
+    return folders

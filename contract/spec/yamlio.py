@@ -47,9 +47,56 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _scalar_as_text)
 _StrictLoader.add_constructor("tag:yaml.org,2002:float", _scalar_as_text)
 
 
+YAML_DEPTH_LIMIT = 50
+"""The deepest nesting of mappings and lists a spec may have (ours reach 8)."""
+YAML_SIZE_LIMIT = 5_000_000
+"""The largest spec file, in bytes (ours are under 100 kB)."""
+
+
+def _check_depth(node: yaml.Node, path: Path) -> None:
+    """Refuse a node tree deeper than :data:`YAML_DEPTH_LIMIT`, without recursion (an alias is
+    walked once: anchors are resolved to the same node)."""
+    stack: list[tuple[yaml.Node, int]] = [(node, 1)]
+    seen: set[int] = set()
+    while stack:
+        current, depth = stack.pop()
+        if depth > YAML_DEPTH_LIMIT:
+            line = current.start_mark.line + 1
+            raise SpecError(path, None, f"nested more than {YAML_DEPTH_LIMIT} levels deep (at line {line})")
+        if id(current) in seen or isinstance(current, yaml.ScalarNode):
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack += [(child, depth + 1) for child in current.value]
+        elif isinstance(current, yaml.MappingNode):
+            stack += [(child, depth + 1) for pair in current.value for child in pair]
+
+
 def load_yaml(path: Path) -> Any:
+    """A spec file's data. Anything that stops it being read is a :class:`SpecError` naming the file:
+    not a file, not UTF-8, too large, not YAML, nested too deeply."""
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_StrictLoader)
+        if not path.is_file():
+            raise SpecError(path, None, "is not a file" + (" (it is a folder)" if path.is_dir() else ""))
+        if path.stat().st_size > YAML_SIZE_LIMIT:
+            raise SpecError(path, None, f"is larger than {YAML_SIZE_LIMIT:,} bytes")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(path, None, f"is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+    except OSError as exc:
+        raise SpecError(path, None, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        loader = _StrictLoader(text)
+        loader.name = str(path)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_depth(node, path)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         raise SpecError(path, None, f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise SpecError(path, None, "nested too deeply to read") from None

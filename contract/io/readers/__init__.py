@@ -17,6 +17,7 @@ columns, a missing sheet or header) raise :class:`~contract.spec.facts.InputErro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from contract.io.readers.epcn import read_epcn
@@ -72,12 +73,16 @@ def read_inputs(
     networks: PathArg | None = None,
     staff: PathArg | None = None,
     catalogue: Catalogue | PathArg | None = None,
+    as_of: date | None = None,
 ) -> tuple[Population, ReadSummary]:
-    """Read every file given, in the documented order, into one Population, with its summary."""
+    """Read every file given, in the documented order, into one Population, with its summary.
+
+    ``as_of`` judges the register's close and end dates (see :func:`read_epcn`); without it any
+    close or end date leaves the row out."""
     fields = load_catalogue(catalogue)
     population, summary = Population(), ReadSummary()
     if register is not None:
-        summary.files += read_epcn(Path(register), population, fields)
+        summary.files += read_epcn(Path(register), population, fields, as_of)
     if networks is not None:
         summary.files.append(read_networks(Path(networks), population, fields))
     if practices is not None:
@@ -97,9 +102,10 @@ def read_population(
     staff: PathArg | None = None,
     catalogue: Catalogue | PathArg | None = None,
     payments: PathArg | None = None,
+    as_of: date | None = None,
 ) -> Population:
     """:func:`read_inputs` without the summary."""
-    return read_all(register, lists, practices, networks, staff, catalogue, payments)[0]
+    return read_all(register, lists, practices, networks, staff, catalogue, payments, as_of)[0]
 
 
 def read_all(
@@ -110,11 +116,12 @@ def read_all(
     staff: str | Path | None = None,
     catalogue: dict[str, FieldDef] | str | Path | None = None,
     payments: str | Path | None = None,
+    as_of: date | None = None,
 ) -> tuple[Population, ReadSummary, Payments | None]:
     """:func:`~contract.io.readers.read_inputs`, then the payments file (if given) last, so that the
     other files' values take precedence: the population, every file's summary, and what was paid."""
     fields = load_catalogue(catalogue)
-    population, summary = read_inputs(register, lists, practices, networks, staff, fields)
+    population, summary = read_inputs(register, lists, practices, networks, staff, fields, as_of)
     if payments is None:
         return population, summary, None
     paid = read_payments(Path(payments), population, fields)
@@ -130,8 +137,9 @@ def read_with_payments(
     networks: str | Path | None = None,
     staff: str | Path | None = None,
     catalogue: dict[str, FieldDef] | str | Path | None = None,
+    as_of: date | None = None,
 ) -> tuple[Population, ReadSummary, Payments]:
     """:func:`read_all` with a payments file, which the reconciliation needs."""
-    population, summary, paid = read_all(register, lists, practices, networks, staff, catalogue, payments)
+    population, summary, paid = read_all(register, lists, practices, networks, staff, catalogue, payments, as_of)
     assert paid is not None  # a payments file was given
     return population, summary, paid

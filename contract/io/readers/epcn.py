@@ -15,15 +15,17 @@ missing code) is an :class:`~contract.spec.facts.InputIssue` naming the sheet ro
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
-from contract.io.readers.common import check_code, header_index, is_blank, report
+from contract.io.readers.common import check_code, check_header, check_length, header_index, is_blank, report, sniff
 from contract.io.readers.summary import FileSummary
-from contract.spec.facts import FieldDef, InputError, Network, Population, Practice, Provenance
+from contract.spec.facts import FieldDef, InputError, Network, Population, Practice, Provenance, parse_date
 
 FORMAT = "ePCN register (NHS Digital)"
 NETWORK_SHEET = "PCN Details"
@@ -43,29 +45,66 @@ REGISTERED = "registered"  # the catalogue's network flag that a register listin
 Row = tuple[object, ...]
 
 
-def read_epcn(path: Path, population: Population, catalogue: dict[str, FieldDef] | None = None) -> list[FileSummary]:
+def read_epcn(path: Path, population: Population, catalogue: dict[str, FieldDef] | None = None,
+              as_of: date | None = None) -> list[FileSummary]:
     """Add the register's current networks and member practices to ``population``.
 
     If the catalogue defines the network flag ``registered``, each current network gets
     ``registered = True`` sourced to its row: being listed in the register counts as registered.
 
-    Returns one summary per sheet. Raises InputError if the file is not a workbook, or a sheet or
-    a required column is missing."""
+    "Current" is judged at ``as_of``: a network closing, or a relationship ending, after that day is
+    still current; on or before it, the row is left out (counted, with its row, in the summary).
+    Without ``as_of`` any close or end date leaves the row out.
+
+    The file is read as a workbook whatever its name (an .xlsx is a zip archive); a text file is
+    refused. Returns one summary per sheet. Raises InputError if the file is not a workbook, a
+    member of it is corrupt, or a sheet or a required column is missing."""
     file = path.name
+    kind = sniff(path, file)
+    if kind != "xlsx":
+        raise InputError(file, None, None, f"not a readable .xlsx workbook (it is {kind.upper()} text, not a "
+                                           "zip archive); the register is NHS Digital's ePCN workbook")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(file, None, None, f"not a readable .xlsx workbook ({exc})") from None
-    try:
-        registered = (catalogue or {}).get(REGISTERED)
-        sheets = [
-            _read_networks(workbook, file, population, registered is not None),
-            _read_partners(workbook, file, population),
-        ]
-    finally:
-        workbook.close()
+        with path.open("rb") as handle:
+            workbook = openpyxl.load_workbook(handle, read_only=True)  # a handle: no check of the name
+            try:
+                registered = (catalogue or {}).get(REGISTERED)
+                sheets = [
+                    _read_networks(workbook, file, population, registered is not None, as_of),
+                    _read_partners(workbook, file, population, as_of),
+                ]
+            finally:
+                workbook.close()
+    except InputError:
+        raise
+    except OSError as exc:
+        raise InputError(file, None, None, f"cannot be read ({exc.strerror or exc})") from None
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, SyntaxError, EOFError,
+            IndexError, AttributeError) as exc:  # openpyxl's errors for a damaged archive or sheet
+        message = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise InputError(file, None, None, f"not a readable .xlsx workbook: a part of it is damaged ({message})") \
+            from None
     population.sources.append(str(path))
     return sheets
+
+
+def _ended(value: object, as_of: date | None) -> bool | str:
+    """Whether a close or end date cell means the row is history at ``as_of``: True, False, or a
+    message when the cell is not a date."""
+    if is_blank(value):
+        return False
+    if as_of is None:
+        return True  # no date to judge by: any end date ends it (the behaviour without --as-of)
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = parse_date(str(value))
+        except ValueError as exc:
+            return str(exc)
+    return day <= as_of
 
 
 def _sheet(workbook: Workbook, file: str, name: str, required: tuple[str, ...]) -> tuple[dict[str, int], Iterator]:
@@ -77,6 +116,7 @@ def _sheet(workbook: Workbook, file: str, name: str, required: tuple[str, ...]) 
     rows = enumerate(workbook[name].iter_rows(values_only=True), start=1)
     for _number, header in rows:
         if not all(is_blank(c) for c in header):
+            check_header([str(c) for c in header if isinstance(c, str)], f"{file} [{name}]")
             return header_index(header, required, file, f"sheet {name!r}"), rows
     raise InputError(file, None, None, f"sheet {name!r} has no header row")
 
@@ -88,10 +128,15 @@ def _cell(row: Row, index: dict[str, int], column: str) -> object:
 
 
 def _text(value: object) -> str | None:
-    return str(value).strip() or None if value is not None else None
+    """A name cell as text (cut to the longest name any input may hold)."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return (text if check_length(text) is None else text[:500]) or None
 
 
-def _read_networks(workbook: Workbook, file: str, population: Population, flag: bool) -> FileSummary:
+def _read_networks(workbook: Workbook, file: str, population: Population, flag: bool,
+                   as_of: date | None) -> FileSummary:
     summary = FileSummary(file=file, sheet=NETWORK_SHEET, format=FORMAT)
     index, rows = _sheet(workbook, file, NETWORK_SHEET, (PCN_CODE, PCN_NAME, PCN_CCG))
     for number, row in rows:
@@ -105,8 +150,14 @@ def _read_networks(workbook: Workbook, file: str, population: Population, flag: 
             report(population, summary, number, PCN_CODE, f"network code {exc}")
             summary.leave_out("no valid network code")
             continue
-        if not is_blank(_cell(row, index, PCN_CLOSE)):
-            summary.leave_out("network closed")
+        closed = _ended(_cell(row, index, PCN_CLOSE), as_of)
+        if isinstance(closed, str):
+            report(population, summary, number, PCN_CLOSE, f"close date {closed}")
+            summary.leave_out("invalid close date")
+            continue
+        if closed:
+            summary.leave_out("network closed" if as_of is None else f"network closed on or before {as_of}",
+                              row=number)
             continue
         if code in population.networks:
             report(population, summary, number, PCN_CODE, f"network {code} is listed twice")
@@ -135,13 +186,13 @@ def _commissioner(
         return None
 
 
-def _read_partners(workbook: Workbook, file: str, population: Population) -> FileSummary:
+def _read_partners(workbook: Workbook, file: str, population: Population, as_of: date | None) -> FileSummary:
     summary = FileSummary(file=file, sheet=PARTNER_SHEET, format=FORMAT)
     index, rows = _sheet(workbook, file, PARTNER_SHEET, (PARTNER_CODE, PARTNER_NAME, PARTNER_CCG, PARTNER_PCN))
     first_row: dict[str, int] = {}
     for number, row in rows:
         summary.rows += 1
-        reason = _add_partner(population, summary, number, row, index, first_row)
+        reason = _add_partner(population, summary, number, row, index, first_row, as_of)
         if reason is None:
             summary.used += 1
         else:
@@ -160,6 +211,7 @@ def _add_partner(
     row: Row,
     index: dict[str, int],
     first_row: dict[str, int],
+    as_of: date | None = None,
 ) -> str | None:
     """Add one relationship row; return why it was left out, or None if it was used."""
     if all(is_blank(c) for c in row):
@@ -170,8 +222,14 @@ def _add_partner(
         report(population, summary, number, PARTNER_CODE, f"practice code {exc}")
         return "no valid practice code"
     # An ended relationship is history (the practice moved or left): not a current member.
-    if not is_blank(_cell(row, index, PARTNER_END)):
-        return "relationship ended"
+    ended = _ended(_cell(row, index, PARTNER_END), as_of)
+    if isinstance(ended, str):
+        report(population, summary, number, PARTNER_END, f"end date {ended}")
+        return "invalid end date"
+    if ended:
+        reason = "relationship ended" if as_of is None else f"relationship ended on or before {as_of}"
+        summary.note_row(reason, number)
+        return reason
     try:
         pcn_code = check_code(_cell(row, index, PARTNER_PCN))
     except ValueError as exc:

@@ -26,14 +26,13 @@ of a file is found before the error is raised, and the error lists them all (``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from contract.evaluation.events import LadderEvent, minimum_cure_days
+from contract.io.readers.common import check_length, csv_rows, expect_text, load_json
 from contract.spec.facts import FieldDef, FieldType, InputError, InputIssue, Level, coerce, parse_date
 from contract.spec.schema import DERIVED_SANCTION_EVENTS, Obligation, SanctionEvent, Version
 
@@ -48,10 +47,16 @@ _TAKES_AMOUNT = {SanctionEvent.payment_withheld, SanctionEvent.payment_deferred}
 
 _CODE = FieldDef(name="entity_code", level=Level.practice, type=FieldType.code, label="Code",
                  description="ODS code")
+# Bounds by meaning, not contract figures: one withholding is at most a network's payments for a
+# year (far under £100m); a cure period is at most a contract year, and ten years is surely a typing error.
 _MONEY = FieldDef(name="amount_gbp", level=Level.practice, type=FieldType.money, label="Amount",
-                  description="pounds")
+                  description="pounds", maximum=Decimal(100_000_000))
 _COUNT = FieldDef(name="cure_days", level=Level.practice, type=FieldType.count, label="Cure days",
-                  description="days")
+                  description="days", maximum=Decimal(3660))
+EARLIEST_EVENT, LATEST_EVENT = dt.date(2019, 1, 1), dt.date(2099, 12, 31)
+"""Event dates a network contract can have: from the first DES year (2019) to the end of the century."""
+NOTE_LIMIT = 2_000
+"""The longest note an event may carry, in characters."""
 
 
 class EventsError(InputError):
@@ -84,7 +89,7 @@ class _Rows:
                 ok = False
             seen.add(key)
             if key not in COLUMNS:
-                self.issue(row, name or "(blank)", f"unknown column (allowed: {', '.join(COLUMNS)})")
+                self.issue(row, name[:60] or "(blank)", f"unknown column (allowed: {', '.join(COLUMNS)})")
                 ok = False
         return ok
 
@@ -105,13 +110,14 @@ class _Rows:
                 self.issue(row, "entity_code", str(exc))
         if "date" in cells:
             day = cells["date"]
-            if isinstance(day, dt.date):
-                values["date"] = day
-            else:
-                try:
-                    values["date"] = parse_date(str(day))
-                except ValueError as exc:
-                    self.issue(row, "date", str(exc))
+            try:
+                found_day = day if isinstance(day, dt.date) else parse_date(str(day))
+                if not EARLIEST_EVENT <= found_day <= LATEST_EVENT:
+                    raise ValueError(f"{found_day} is outside {EARLIEST_EVENT} to {LATEST_EVENT}, "
+                                     "the years an event of this contract can fall in")
+                values["date"] = found_day
+            except ValueError as exc:
+                self.issue(row, "date", str(exc))
         event = None
         if "event" in cells:
             text = str(cells["event"])
@@ -120,7 +126,7 @@ class _Rows:
                                          "do not record it")
             elif text not in {e.value for e in RECORDED_EVENTS}:
                 known = ", ".join(e.value for e in RECORDED_EVENTS)
-                self.issue(row, "event", f"unknown event {text!r} (known: {known})")
+                self.issue(row, "event", f"unknown event {text[:60]!r} (known: {known})")
             else:
                 event = SanctionEvent(text)
                 values["event"] = event
@@ -129,6 +135,9 @@ class _Rows:
             self._cure(row, event, cells, values)
             self._amount(row, event, cells, values)
         if "note" in cells:
+            too_long = check_length(str(cells["note"]), NOTE_LIMIT)
+            if too_long:
+                self.issue(row, "note", too_long)
             values["note"] = str(cells["note"])
         if len(self.issues) > before:
             return None
@@ -144,6 +153,9 @@ class _Rows:
             self.issue(row, "term_id", f"{event.value} takes no term_id (leave it blank)")
             return
         term_id = str(term_id)
+        if len(term_id) > 200:
+            self.issue(row, "term_id", f"is {len(term_id):,} characters long; no term id is")
+            return
         if self.version is not None:
             found = self.version.terms.get(term_id)
             if found is None:
@@ -217,47 +229,36 @@ def events_from_records(records: Iterable[Mapping[str, object]], source: str = "
 
 
 def read_events(path: Path | str, version: Version | None = None) -> list[LadderEvent]:
-    """Read an events file (.csv or .json); raise :class:`EventsError` listing every bad row."""
+    """Read an events file (CSV or JSON, judged by its content); raise :class:`EventsError` listing
+    every bad row."""
     path = Path(path)
     name = path.name
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".json":
-            try:
-                data = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
-            except json.JSONDecodeError as exc:
-                raise InputError(name, None, None, f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
-            if not isinstance(data, list):
-                raise InputError(name, None, None, "must be a JSON list of event objects")
-            return events_from_records(data, source=name, version=version)
-        if suffix == ".csv":
-            return _read_csv(path, name, version)
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = f"is not UTF-8 text ({exc})" if isinstance(exc, UnicodeDecodeError) else f"cannot be read ({exc})"
-        raise InputError(name, None, None, reason) from None
-    raise InputError(name, None, None, "expected a .csv or .json events file")
+    if expect_text(path, name, "a CSV or JSON events file") == "json":
+        data = load_json(path, name)
+        if not isinstance(data, list):
+            raise InputError(name, None, None, "must be a JSON list of event objects")
+        return events_from_records(data, source=name, version=version)
+    return _read_csv(path, name, version)
 
 
 def _read_csv(path: Path, name: str, version: Version | None) -> list[LadderEvent]:
     rows = _Rows(name, version)
     events: list[LadderEvent] = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = [h.strip() for h in next(reader, [])]
-        if not header:
-            raise InputError(name, None, None, "is empty (no header row)")
-        if not rows.columns(header, None):
-            raise EventsError(rows.issues)
-        for cells in reader:
-            line = reader.line_num
-            if not cells or all(not c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                rows.issue(line, None, f"has {len(cells)} cells; the header has {len(header)}")
-                continue
-            found = rows.record(line, dict(zip(header, cells, strict=True)))
-            if found is not None:
-                events.append(found)
+    lines = csv_rows(path, name)
+    header = [h.strip() for h in next(lines, (1, []))[1]]
+    if not header:
+        raise InputError(name, None, None, "is empty (no header row)")
+    if not rows.columns(header, None):
+        raise EventsError(rows.issues)
+    for line, cells in lines:
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            rows.issue(line, None, f"has {len(cells)} cells; the header has {len(header)}")
+            continue
+        found = rows.record(line, dict(zip(header, cells, strict=True)))
+        if found is not None:
+            events.append(found)
     return rows.finish(events)
 
 

@@ -20,12 +20,10 @@ the first source listed wins, and the number of values kept is shown in the summ
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
 
-from contract.io.readers.common import check_code, header_index, report, unreadable
+from contract.io.readers.common import check_code, check_header, csv_rows, expect_text, header_index, report
 from contract.io.readers.summary import FileSummary
 from contract.spec.facts import FieldDef, InputError, Population, Practice, Provenance, coerce
 
@@ -37,36 +35,28 @@ GP_REG_COLUMNS = ("CCG_CODE", "CODE", "SEX", "AGE", "NUMBER_OF_PATIENTS")
 KEPT = "values kept from an earlier file"
 
 
-class _CsvRows(Protocol):
-    """What the readers use of a ``csv.reader``: its rows and the line it has reached."""
-
-    line_num: int
-
-    def __iter__(self) -> Iterator[list[str]]: ...
-
-
 def read_lists(path: Path, population: Population, catalogue: dict[str, FieldDef]) -> FileSummary:
     """Add list sizes (and registers) from one NHS Digital CSV to the practices of ``population``."""
     file = path.name
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [h.strip() for h in next(reader, [])]
-            if set(QOF_COLUMNS) <= set(header):
-                summary = _Reader(file, QOF, header, population, catalogue).qof(reader)
-            elif set(GP_REG_COLUMNS) <= set(header):
-                summary = _Reader(file, GP_REG, header, population, catalogue).gp_reg(reader)
-            else:
-                raise InputError(
-                    file,
-                    1,
-                    None,
-                    "header not recognised as a list-size file: expected "
-                    f"QOF prevalence ({','.join(QOF_COLUMNS)}) or Patients Registered at "
-                    f"a GP Practice (with {','.join(GP_REG_COLUMNS)})",
-                )
-    except (OSError, UnicodeDecodeError) as exc:
-        raise unreadable(file, exc) from None
+    if expect_text(path, file, "a list-size CSV") == "json":
+        raise InputError(file, None, None, "is JSON; list sizes come as NHS Digital's own CSV files")
+    rows = csv_rows(path, file)
+    header = [h.strip() for h in next(rows, (1, []))[1]]
+    if set(QOF_COLUMNS) <= set(header):
+        check_header(header, file)
+        summary = _Reader(file, QOF, header, population, catalogue).qof(rows)
+    elif set(GP_REG_COLUMNS) <= set(header):
+        check_header(header, file)
+        summary = _Reader(file, GP_REG, header, population, catalogue).gp_reg(rows)
+    else:
+        raise InputError(
+            file,
+            1,
+            None,
+            "header not recognised as a list-size file: expected "
+            f"QOF prevalence ({','.join(QOF_COLUMNS)}) or Patients Registered at "
+            f"a GP Practice (with {','.join(GP_REG_COLUMNS)})",
+        )
     population.sources.append(str(path))
     return summary
 
@@ -96,11 +86,10 @@ class _Reader:
 
     # --- shared steps ------------------------------------------------------------------------------
 
-    def _rows(self, reader: _CsvRows) -> Iterator[tuple[int, list[str]]]:
+    def _rows(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
         """Data rows with their line number (header = 1); blank rows are counted, short or long ones reported."""
-        for row in reader:
+        for line, row in rows:
             self.summary.rows += 1
-            line = reader.line_num
             if not any(cell.strip() for cell in row):  # e.g. a trailing empty line
                 self.summary.leave_out("blank row")
                 continue
@@ -144,7 +133,7 @@ class _Reader:
             self._issue(
                 line,
                 column,
-                f"list size {raw!r} for {practice.code} disagrees with "
+                f"list size {raw[:40]!r} for {practice.code} disagrees with "
                 f"{seen[0]!r} on row {seen[1]}; row {seen[1]} kept",
             )
             self.summary.leave_out("list size disagrees with an earlier row")
@@ -198,7 +187,7 @@ class _Reader:
             self.register_fields[group] = self.catalogue.get(name)
         return self.register_fields[group]
 
-    def qof(self, reader: _CsvRows) -> FileSummary:
+    def qof(self, reader: Iterator[tuple[int, list[str]]]) -> FileSummary:
         i = self.index
         code_i, group_i, register_i = i["PRACTICE_CODE"], i["GROUP_CODE"], i["REGISTER"]
         type_i, size_i = i["PATIENT_LIST_TYPE"], i["PATIENT_LIST_SIZE"]
@@ -220,7 +209,7 @@ class _Reader:
             self.summary.used += 1
         return self._finish()
 
-    def gp_reg(self, reader: _CsvRows) -> FileSummary:
+    def gp_reg(self, reader: Iterator[tuple[int, list[str]]]) -> FileSummary:
         i = self.index
         code_i, ccg_i, sex_i, age_i, size_i = (
             i["CODE"],

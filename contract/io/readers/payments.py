@@ -28,16 +28,24 @@ nominated payee); a payee that was not a practice is not in the file at all.
 
 from __future__ import annotations
 
-import csv
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contract.io.readers.common import check_code, report, unreadable
+from contract.io.readers.common import check_code, check_header, check_length, csv_rows, expect_text, report
 from contract.io.readers.summary import FileSummary
 from contract.lang.text import gbp
-from contract.spec.facts import FieldDef, InputError, Network, Population, Practice, Provenance
+from contract.spec.facts import (
+    DECIMAL_PLACES_LIMIT,
+    PLAIN_NUMBER,
+    FieldDef,
+    InputError,
+    Network,
+    Population,
+    Practice,
+    Provenance,
+)
 
 FORMAT = "NHS Payments to General Practice (NHS Digital)"
 UNKNOWN_NETWORK = "Unknown or no PCN"
@@ -150,40 +158,50 @@ def _layout(header: list[str], file: str) -> tuple[dict[str, int], dict[str, int
     return columns, streams
 
 
+PAYMENT_LIMIT = Decimal(100_000_000)
+"""The largest amount (either sign) one practice's row may hold under one heading, in pounds: a bound
+by meaning (the whole national DES is a few billion pounds a year across some 6,500 practices), not a
+contract figure."""
+LIST_LIMIT = Decimal(100_000_000)
+"""The largest registered or weighted list a row may hold (the catalogue's maximum for both)."""
+
+
 def _amount(raw: str, *, money: bool) -> Decimal:
-    """A list size (never negative) or a payment (may be negative, at most 2 decimal places)."""
+    """A list size (never negative) or a payment (may be negative, at most 2 decimal places); plain
+    numbers only, bounded by what they can mean."""
     text = raw.strip()
     if not text:
         raise ValueError("is empty")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number") from None
-    if not value.is_finite():
-        raise ValueError(f"{text!r} is not a finite number")
+    if not PLAIN_NUMBER.fullmatch(text) or len(text) > 40:
+        raise ValueError(f"{text[:40]!r} is not a plain number (ASCII digits 0-9, a point, a leading minus)")
+    value = Decimal(text)
     exponent = value.as_tuple().exponent
     if money and isinstance(exponent, int) and exponent < -2:
         raise ValueError(f"{text!r} has more than 2 decimal places (money is to the penny)")
     if not money and value < 0:
         raise ValueError(f"{text!r} is negative")
+    limit = PAYMENT_LIMIT if money else LIST_LIMIT
+    if abs(value) > limit:
+        raise ValueError(f"{text!r} is over {limit:,}, more than a practice's row can mean")
+    if not money and isinstance(exponent, int) and exponent < -DECIMAL_PLACES_LIMIT:
+        raise ValueError(f"{text!r} has more than {DECIMAL_PLACES_LIMIT} decimal places")
     return value
 
 
 def read_payments(path: Path, population: Population, catalogue: dict[str, FieldDef]) -> Payments:
     """Read one payments file: fill the population's gaps (see the module notes) and return what was paid."""
     file = path.name
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, [])
-            if not header:
-                raise InputError(file, None, None, "is empty (no header row)")
-            columns, streams = _layout(header, file)
-            state = _Reader(file, population, catalogue, columns, streams, len(header))
-            for row in reader:
-                state.row(reader.line_num, row)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise unreadable(file, exc) from None
+    if expect_text(path, file, "a payments CSV") == "json":
+        raise InputError(file, None, None, "is JSON; the payments file is NHS Digital's own CSV")
+    rows = csv_rows(path, file)
+    header = next(rows, (1, []))[1]
+    if not header:
+        raise InputError(file, None, None, "is empty (no header row)")
+    check_header([_key(h) for h in header], file)
+    columns, streams = _layout(header, file)
+    state = _Reader(file, population, catalogue, columns, streams, len(header))
+    for line, row in rows:
+        state.row(line, row)
     population.sources.append(str(path))
     return state.finish()
 
@@ -253,6 +271,12 @@ class _Reader:
                 values[column] = _amount(cells[index], money=money)
             except ValueError as exc:
                 self._issue(line, column, str(exc))
+                self.summary.leave_out("invalid value")
+                return None
+        for column in (PRACTICE_NAME, PCN_NAME):
+            too_long = check_length(self._cell(cells, column))
+            if too_long:
+                self._issue(line, column, f"{column} {too_long}")
                 self.summary.leave_out("invalid value")
                 return None
         return PaidPractice(

@@ -28,9 +28,18 @@ class FileSummary(BaseModel):
     """Other numbers worth printing, in order, e.g. {"practices matched": 6657}."""
     issues: int = 0
     """Issues this file raised (they are listed on the Population)."""
+    rows_left_out: dict[str, list[int]] = Field(default_factory=dict)
+    """The row numbers behind a reason, where rows are left out for a reason that is not an issue
+    but still worth finding (e.g. a relationship that ended on or before the as-of date)."""
 
-    def leave_out(self, reason: str, rows: int = 1) -> None:
+    def leave_out(self, reason: str, rows: int = 1, row: int | None = None) -> None:
         self.left_out[reason] = self.left_out.get(reason, 0) + rows
+        if row is not None:
+            self.note_row(reason, row)
+
+    def note_row(self, reason: str, row: int) -> None:
+        """Remember which row a reason is about (shown by ``str``)."""
+        self.rows_left_out.setdefault(reason, []).append(row)
 
     def count(self, label: str, n: int = 1) -> None:
         self.counts[label] = self.counts.get(label, 0) + n
@@ -44,10 +53,17 @@ class FileSummary(BaseModel):
         name = self.file + (f" [{self.sheet}]" if self.sheet else "")
         parts = [f"{self.rows:,} rows", f"{self.used:,} used"]
         parts += [f"{n:,} {label}" for label, n in self.counts.items()]
-        parts += [f"{n:,} left out ({reason})" for reason, n in self.left_out.items()]
+        parts += [f"{n:,} left out ({reason}{self._rows_of(reason)})" for reason, n in self.left_out.items()]
         if self.issues:
             parts.append(f"{self.issues:,} issues")
         return f"{name}: " + ", ".join(parts)
+
+    def _rows_of(self, reason: str, shown: int = 20) -> str:
+        rows = self.rows_left_out.get(reason)
+        if not rows:
+            return ""
+        more = f" and {len(rows) - shown:,} more" if len(rows) > shown else ""
+        return ": row" + ("s " if len(rows) > 1 else " ") + ", ".join(map(str, rows[:shown])) + more
 
 
 class ReadSummary(BaseModel):

@@ -19,14 +19,11 @@ the tool can run on the project's own files alone.
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
-from contract.io.readers.common import check_code, is_blank, report, unreadable
+from contract.io.readers.common import check_code, check_length, csv_rows, expect_text, is_blank, load_json, report
 from contract.io.readers.summary import FileSummary
 from contract.spec.facts import (
     Entity,
@@ -66,13 +63,11 @@ def read_table(path: Path, kind: str, population: Population, catalogue: dict[st
     if kind not in KINDS:
         raise ValueError(f"unknown table kind {kind!r} (expected one of {', '.join(KINDS)})")
     table = _Table(path.name, KINDS[kind], population, catalogue)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
+    # Read by content, not by name: JSON starts with "[" or "{"; a workbook is refused, naming why.
+    if expect_text(path, path.name, f"a CSV or JSON {kind} file") == "json":
         records = table.json_records(path)
-    elif suffix == ".csv":
-        records = table.csv_records(path)
     else:
-        raise InputError(path.name, None, None, f"expected a .csv or .json {kind} file")
+        records = table.csv_records(path)
     table.read(records)
     population.sources.append(str(path))
     return table.summary
@@ -132,17 +127,13 @@ class _Table:
 
     def csv_records(self, path: Path) -> Iterator[tuple[int, Record | None]]:
         """(line number, record) per data row; None for a row reported as malformed."""
-        try:
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                reader = csv.reader(handle)
-                header = [h.strip() for h in next(reader, [])]
-                if not header:
-                    raise InputError(self.file, None, None, "is empty (no header row)")
-                self.check_columns(header, None)
-                for cells in reader:
-                    yield reader.line_num, self._csv_record(reader.line_num, header, cells)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise unreadable(self.file, exc) from None
+        rows = csv_rows(path, self.file)
+        header = [h.strip() for h in next(rows, (1, []))[1]]
+        if not header:
+            raise InputError(self.file, None, None, "is empty (no header row)")
+        self.check_columns(header, None)
+        for line, cells in rows:
+            yield line, self._csv_record(line, header, cells)
 
     def _csv_record(self, line: int, header: list[str], cells: list[str]) -> Record | None:
         if not cells or all(not c.strip() for c in cells):
@@ -160,12 +151,7 @@ class _Table:
 
     def json_records(self, path: Path) -> Iterator[tuple[int, Record | None]]:
         """(item number, record) per object of the top-level list; items are numbered from 1."""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise unreadable(self.file, exc) from None
-        except json.JSONDecodeError as exc:
-            raise InputError(self.file, None, None, f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        data = load_json(path, self.file)
         if not isinstance(data, list):
             raise InputError(self.file, None, None, "must be a JSON list of objects")
         for number, item in enumerate(data, start=1):
@@ -243,8 +229,8 @@ class _Table:
     def _identity(self, entity: Entity, row: int, record: Record) -> None:
         """Name and commissioner: fill what is missing; contradicting the register is reported."""
         name = record.get("name")
-        if not is_blank(name) and entity.name is None:
-            entity.name = str(name).strip()
+        if not is_blank(name):
+            self._name(entity, row, " ".join(str(name).split()))
         if is_blank(record.get("commissioner_code")):
             return
         ccg = self._code(row, record, "commissioner_code")
@@ -259,6 +245,17 @@ class _Table:
                 f"{entity.code}'s commissioner is {entity.commissioner_code} "
                 f"in the register, not {ccg}; the register is kept",
             )
+
+    def _name(self, entity: Entity, row: int, name: str) -> None:
+        """Fill a missing name; a name that contradicts an earlier file's (the register's) is reported."""
+        too_long = check_length(name)
+        if too_long:
+            self._issue(row, "name", f"name {too_long}")
+        elif entity.name is None:
+            entity.name = name
+        elif " ".join(entity.name.split()).casefold() != name.casefold():
+            self._issue(row, "name", f"{entity.code} is named {entity.name!r} in an earlier file, not "
+                                     f"{name[:80]!r}; the earlier name is kept")
 
     def _network_for(self, row: int, code: str) -> Network | None:
         """The network a row names; created when no earlier file listed networks."""
@@ -329,6 +326,10 @@ class _Table:
             self._issue(row, "staff_id", "staff_id is empty (each post needs an identifier)")
             return "no staff_id"
         staff_id = str(staff_id).strip()
+        too_long = check_length(staff_id, 100)
+        if too_long:
+            self._issue(row, "staff_id", f"staff_id {too_long}")
+            return "no staff_id"
         if self._repeat(row, (pcn, staff_id), f"staff_id {staff_id} of network {pcn}"):
             return "post listed twice"
         if self._network_for(row, pcn) is None:
