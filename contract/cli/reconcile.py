@@ -25,6 +25,7 @@ from contract.cli.common import (
     progress,
     read_inputs_and_payments,
 )
+from contract.io.select import select_payments
 from contract.render.reconcile import to_csv, to_json, to_markdown
 from contract.spec.loader import load_version
 
@@ -50,12 +51,10 @@ def register(app) -> None:
 
 def run(args) -> int:
     version = load_version(args.version)
-    as_of = args.as_of or version.meta.in_force.end
+    as_of = args.as_of = args.as_of or version.meta.in_force.end  # the register's end dates are judged at it too
     population, payments = read_inputs_and_payments(args)
     population = apply_filters(args, population)
     if args.commissioner or args.pcn:
-        from contract.io.select import select_payments
-
         payments = select_payments(payments, population, args.commissioner)
     progress(f"evaluating {version.id} at {as_of} and comparing with {args.payments}")
     result = reconcile(version, population, payments, as_of, largest=args.largest)
