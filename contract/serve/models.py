@@ -129,6 +129,8 @@ class TermAcrossVersions(BaseModel):
 
 
 class ParameterValue(BaseModel):
+    """A parameter's value at a date with its source; for another term without an entity, the term and its sources."""
+
     version: str
     as_of: date
     term: Term

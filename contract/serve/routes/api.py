@@ -106,9 +106,10 @@ def post_explain(body: ExplainRequest, request: Request):
             version=v.id, as_of=day, term=term, value=None if raw is None else str(raw),
             source=values.source_of(term.id) or ("formula" if term.formula else ""), dated_value=dated,
             citations=list(dated.citations if dated else term.citations)))
-    if body.entity is None:
-        raise FieldError(("entity",), f"{term.id} is a {getattr(term, 'level', 'practice or network')} term: "
-                                      "give a practice or network code")
+    if body.entity is None:  # the term itself: its rule and sources (give an entity for a decision)
+        return _answer(request, ParameterValue(
+            version=v.id, as_of=day, term=term, value=None, citations=list(term.citations),
+            source=f"a {term.kind} of {v.id}: give a practice or network code (entity) for its decision"))
     population = _around(st.served.population, body.entity.strip().upper())
     with st.lock:
         result = evaluate(v, population, day, overrides=sets)
