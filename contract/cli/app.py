@@ -25,7 +25,7 @@ from contract.spec.paths import SPECS_ENV, set_user_specs, user_specs
 from contract.spec.yamlio import SpecError
 
 COMMANDS = ["versions", "show", "validate", "evaluate", "explain", "docs", "coverage", "diff", "impact", "reconcile",
-            "generate", "sweep"]
+            "generate", "sweep", "serve"]
 DISTRIBUTION = "contract-rules"
 
 EXIT_DONE, EXIT_SPEC_ERROR, EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR = 0, 1, 2, 3
