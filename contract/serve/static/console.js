@@ -12,6 +12,15 @@ function money(text, signed) {
   const sign = value < 0 ? "−" : (signed && value > 0 ? "+" : "");
   return sign + "£" + body;
 }
+// A rate as the sources write it (the project's `lang.text.rate`): £1.50, £0.147, £0.5143, £37,810.
+function rate(text) {
+  if (text === null || text === undefined) return "unknown";
+  const raw = String(text).trim().replace(/^-/, "");
+  const decimals = raw.includes(".") ? raw.split(".")[1].replace(/0+$/, "").length : 0;
+  const places = decimals === 0 ? 0 : Math.max(2, decimals);
+  const body = Number(raw).toLocaleString("en-GB", { minimumFractionDigits: places, maximumFractionDigits: places });
+  return (String(text).trim().startsWith("-") ? "−" : "") + "£" + body;
+}
 const count = (n) => Number(n).toLocaleString("en-GB");
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 const cls = (text) => (Number(text) > 0 ? "gain" : Number(text) < 0 ? "loss" : "");
@@ -105,7 +114,7 @@ function sliderRow(s) {
     <label for="${id}">${esc(s.title)} <code>${esc(s.id)}</code>${s.per ? " per " + esc(s.per.replace("_", " ")) : ""}${s.plain_rate ? "" : " <small>(re-evaluates)</small>"}</label>
     <input type="range" id="${id}" min="0" max="${max}" step="${step}" value="${value}">
     <input type="number" min="0" step="${step}" value="${value}" aria-label="${esc(s.id)}">
-    <span class="was">in ${esc(state.proposal)}: ${explainLink(money(s.value), state.proposal, s.id)}</span></div>`;
+    <span class="was">in ${esc(state.proposal)}: ${explainLink(rate(s.value), state.proposal, s.id)}</span></div>`;
 }
 
 function drawSliders(sliders) {
