@@ -15,7 +15,7 @@ import time
 
 from contract.analysis.impact import TOP_N, impact
 from contract.cli.common import add_inputs, add_output, as_of_date, emit, parse_sets, progress, read_inputs
-from contract.render.impact import render
+from contract.render.impact import FORMATS, render, render_bytes
 from contract.spec.loader import load_version
 
 
@@ -43,7 +43,7 @@ def register(app) -> None:
     ]
     add_sets(params)
     add_inputs(params)
-    add_output(params, ["md", "json", "csv"], "md")
+    add_output(params, list(FORMATS), "md")
     command(app, "impact", run, params,
             help="The money effect of one version against another on practices and networks.")
 
@@ -67,5 +67,25 @@ def run(args) -> int:
     result = impact(a, b, population, args.as_of_a, args.as_of_b, args.attribute_networks, top=args.top,
                     assumptions=described, cost_neutral=not args.national_sums, overrides=overrides)
     progress(f"compared {len(result.entities):,} practices and networks in {time.perf_counter() - started:.1f}s")
-    emit(render(result, args.format), args.output)
+    if args.format == "xlsx":
+        emit_bytes(render_bytes(result, args.format), args.output)
+    else:
+        emit(render(result, args.format), args.output)
     return 0
+
+
+def emit_bytes(data: bytes, output) -> None:
+    """A binary report (the workbook) to a file, or to standard output when that is not a terminal."""
+    import sys
+
+    from contract.cli.errors import UsageError
+
+    if output is None:
+        if sys.stdout.isatty():
+            raise UsageError("--format xlsx writes a workbook: give -o FILE.xlsx (or redirect standard output)")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    progress(f"wrote {output}")
