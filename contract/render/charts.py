@@ -154,20 +154,30 @@ def steps_over_versions(title: str, versions: Sequence[str], values: Sequence[De
         return _svg(fig, title)
 
 
-def totals_by_version(title: str, versions: Sequence[str], totals: Sequence[Decimal | None]) -> str:
-    """One bar per version (a version that cannot be priced has no bar), labelled to the pound."""
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"]
+"""Okabe–Ito: colours told apart with any colour vision."""
+
+
+def stacked_by_version(title: str, versions: Sequence[str], series: Sequence[tuple[str, Sequence[Decimal]]]) -> str:
+    """One bar per version, stacked by series (payment streams, say), its total above it."""
     with rc_context(STYLE):
-        fig = _figure(7.5, 2.6)
+        fig = _figure(7.5, 3.2)
         ax = fig.add_subplot()
         xs = list(range(len(versions)))
-        ax.bar(xs, [float(v) if v is not None else 0.0 for v in totals], 0.6, color=AFTER)
-        for x, v in zip(xs, totals, strict=True):
-            if v is not None:
-                ax.annotate(_money_axis(float(v)), (x, float(v)), xytext=(0, 3), textcoords="offset points",
-                            ha="center", fontsize=8)
+        bottom = [0.0] * len(versions)
+        for i, (name, values) in enumerate(series):
+            heights = [float(v) for v in values]
+            ax.bar(xs, heights, 0.6, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=name)
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        for x, total in zip(xs, bottom, strict=True):
+            ax.annotate(_money_axis(total), (x, total), xytext=(0, 3), textcoords="offset points", ha="center",
+                        fontsize=10)
         ax.set_xticks(xs, list(versions), rotation=20, ha="right")
+        ax.yaxis.set_major_locator(MaxNLocator(5))
         ax.yaxis.set_major_formatter(FuncFormatter(_money_axis))
+        ax.set_ylim(0, max([*bottom, 1.0]) * 1.15)
         ax.set_title(title)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         return _svg(fig, title)
 
 
