@@ -14,11 +14,12 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from markupsafe import escape
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from contract.lang.text import html, rate
+from contract.lang.text import rate
 
 GAIN = "#0072B2"
 """Blue: gains, and the later version (colour-blind safe, Okabe–Ito)."""
@@ -59,8 +60,8 @@ def _svg(fig: Figure, title: str) -> str:
     out = io.StringIO()
     fig.savefig(out, format="svg", metadata=METADATA, bbox_inches="tight")
     text = out.getvalue()
-    # An accessible name for the picture: its title, escaped.
-    return text.replace("<svg ", f'<svg role="img" aria-label="{html(title)}" ', 1)
+    # An accessible name for the picture: its title, escaped for an attribute (quotes too).
+    return text.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
 
 
 def inline(svg: str) -> str:
