@@ -122,6 +122,7 @@ def gain_loss_bars(title: str, bands: Sequence[str], gainers: Sequence[int], los
         ax.invert_yaxis()
         widest = max([*losers, *(g + s for g, s in zip(gainers, unchanged, strict=True)), 1])
         ax.set_xlim(-widest * 1.3, widest * 1.3)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{abs(v):,.0f}"))
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_xlabel("← lose · how many · gain →")

@@ -132,7 +132,7 @@ def glance(r: Impact) -> Glance:
         movements.append(strict)
         if strict.unknown:
             partial = movement(r, level, KNOWN_LINES)
-            if partial.gainers or partial.losers or partial.unchanged:
+            if partial.unknown < strict.unknown:  # it tells something the first basis cannot
                 movements.append(partial)
     streams = sorted(((x.term_id, x.title, x.old, x.new, x.delta, x.unknown_delta, x.entities) for x in r.lines),
                      key=lambda s: (-abs(s[4]), s[0]))
@@ -157,7 +157,7 @@ def band_chart(r: Impact, g: Glance, level: str) -> str | None:
     m = charted(g, level)
     if not (m.gainers or m.losers or m.unchanged):
         return None
-    basis = "" if m.basis == ALL_LINES else f" (on {m.basis} only)"
+    basis = "" if m.basis == ALL_LINES else " (known lines only)"
     return charts.gain_loss_bars(f"{level.capitalize()}s gaining and losing by registered list{basis}",
                                  [b.band for b in m.bands], [b.gainers for b in m.bands],
                                  [b.losers for b in m.bands], [b.unchanged for b in m.bands])
