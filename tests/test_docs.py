@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib
+import itertools
 import os
 import re
 import shutil
@@ -347,3 +348,82 @@ def test_how_to_commands_run_as_written(name, tmp_path):
                               capture_output=True, text=True, timeout=300, check=False)
         assert done.returncode == 0, (f"{name}, block {i} exited {done.returncode}:\n{block}\n"
                                       f"--- stdout\n{done.stdout[-2000:]}\n--- stderr\n{done.stderr[-3000:]}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Each rate across the years, pages that lead with the answer, navigation, safe links
+
+
+def test_a_term_page_holds_its_value_in_every_version_as_a_top_level_table():
+    """rate.core_pcn_funding: £1.50 per registered patient a year in 2019-20 (Parliament written
+    answer 257552, cited in the spec), one row per version id that has the term, not inside a tab."""
+    text = (DOCS / "terms/rate.core_pcn_funding.md").read_text(encoding="utf-8")
+    section = text[text.index("## In every version"):text.index("## Version by version")]
+    rows = [line for line in section.splitlines() if line.startswith("| [")]
+    ids = [re.match(r"\| \[([^\]]+)\]", row).group(1) for row in rows]
+    assert ids == ["2019-20", "2020-21-draft", "2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
+    first = rows[0]
+    assert "£1.50 per registered patient a year" in first
+    assert "https://parallelparliament.co.uk/question/257552" in first
+    assert "(charts/rate.core_pcn_funding.svg)" in section
+    svg = (DOCS / "terms/charts/rate.core_pcn_funding.svg").read_text(encoding="utf-8")
+    assert "£1.50" in svg
+
+
+def test_term_pages_keep_the_site_navigation():
+    config = CONFIG.read_text(encoding="utf-8")
+    assert "not_in_nav" not in config
+    nav = config[config.index(build.NAV_BEGIN):]
+    for term_id in ("rate.core_pcn_funding", "payment.care_home_premium"):
+        assert f"terms/{term_id}.md" in nav
+
+
+def test_the_terms_index_has_no_blank_column_header():
+    lines = (DOCS / "terms/index.md").read_text(encoding="utf-8").splitlines()
+    headers = [line for line, below in itertools.pairwise(lines) if below.startswith("|--")]
+    assert headers
+    for header in headers:
+        assert all(cell.strip() for cell in header.strip().strip("|").split("|")), header
+
+
+@pytest.mark.parametrize("name", ["2023-24_to_2024-25-proposals", "2019-20_to_2020-21"])
+def test_diff_pages_open_with_the_answer(name):
+    text = (DOCS / f"diffs/{name}.md").read_text(encoding="utf-8")
+    assert text.index("## At a glance") < text.index("## Summary") < text.index("## Redlines")
+    glance = text[text.index("## At a glance"):text.index("## Summary")]
+    assert "**Money for an average network:" in glance
+    assert "biggest changes" in glance
+    if name == "2023-24_to_2024-25-proposals":
+        # The proposal's two obligations that name no funding (specs/2024-25-proposals/asks.yaml).
+        assert "safe_working.contacts_cap" in glance
+        assert "workforce.gp_numbers" in glance
+
+
+def test_the_money_by_year_page_is_priced_by_the_evaluator():
+    """Core PCN funding for the average network of 50,000 registered patients at £1.50 a head
+    (2019-20 to 2023-24): 50,000 × £1.50 = £75,000.00 in each of those versions."""
+    text = (DOCS / paths.MONEY_PAGE).read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if "(../terms/payment.core_pcn_funding.md)" in line)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1:7] == ["£75,000.00"] * 6
+    assert (DOCS / paths.MONEY_CHART).read_text(encoding="utf-8").startswith("<?xml")
+    assert paths.MONEY_PAGE in CONFIG.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("text", "live"), [
+    ("[evil](javascript:alert(1))", False),
+    ("[evil](JaVaScRiPt:alert(1))", False),
+    ("[evil]( data:text/html,hi)", False),
+    ("[ref]: vbscript:x", False),
+    ("[ok](https://www.england.nhs.uk/)", True),
+    ("[page](../versions/2019-20/index.md)", True),
+])
+def test_spec_prose_links_only_to_http_or_relative_targets(text, live):
+    import markdown as python_markdown
+
+    from contract.site.markdown import cell, prose
+
+    for escaped in (prose(text), cell(text)):
+        html = python_markdown.markdown(escaped + ("\n\n[ref]" if text.startswith("[ref]") else ""))
+        assert ("<a " in html) is live, html
+        assert "javascript:" not in html.lower() or "<a " not in html

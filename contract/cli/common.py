@@ -268,6 +268,24 @@ def write_text(text: str, output: Path) -> None:
         raise UsageError(f"-o {output}: cannot write ({exc.strerror or exc})") from None
 
 
+def emit_bytes(data: bytes, output: Path | None) -> None:
+    """A binary report (a workbook) to a file, or to standard output when that is not a terminal;
+    anything that stops the write is a usage error naming the file (exit 2)."""
+    if output is None:
+        if sys.stdout.isatty():
+            raise UsageError("this format writes a workbook: give -o FILE.xlsx (or redirect standard output)")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return
+    check_output(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"-o {output}: cannot write ({exc.strerror or exc})") from None
+    progress(f"wrote {output}")
+
+
 def emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)

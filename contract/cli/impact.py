@@ -21,11 +21,12 @@ from contract.cli.common import (
     apply_filters,
     as_of_date,
     emit,
+    emit_bytes,
     parse_sets,
     progress,
     read_inputs,
 )
-from contract.render.impact import render
+from contract.render.impact import FORMATS, render, render_bytes
 from contract.spec.loader import load_version
 
 
@@ -54,7 +55,7 @@ def register(app) -> None:
     add_sets(params)
     add_inputs(params)
     add_filters(params)
-    add_output(params, ["md", "json", "csv"], "md")
+    add_output(params, list(FORMATS), "md")
     command(app, "impact", run, params,
             help="The money effect of one version against another on practices and networks.")
 
@@ -78,5 +79,8 @@ def run(args) -> int:
     result = impact(a, b, population, args.as_of_a, args.as_of_b, args.attribute_networks, top=args.top,
                     assumptions=described, cost_neutral=not args.national_sums, overrides=overrides)
     progress(f"compared {len(result.entities):,} practices and networks in {time.perf_counter() - started:.1f}s")
-    emit(render(result, args.format), args.output)
+    if args.format == "xlsx":
+        emit_bytes(render_bytes(result, args.format), args.output)
+    else:
+        emit(render(result, args.format), args.output)
     return 0

@@ -1,7 +1,9 @@
-"""The impact report (contract.analysis.impact) as Markdown, CSV or JSON.
+"""The impact report (contract.analysis.impact) as Markdown, HTML, CSV, JSON or XLSX.
 
 Money, numbers and untrusted text (practice names, commissioner codes, assumption text) are written
-by contract.lang.text. The Markdown comes from templates/diff/impact.md.j2.
+by contract.lang.text. Markdown and HTML come from templates/diff/impact.{md,html}.j2 and open with
+the answer (contract.render.impact_glance); the HTML page is self-contained, its SVG charts inline
+(contract.render.charts). The workbook is contract.render.impact_xlsx.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ import json
 from decimal import Decimal
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from contract.analysis.impact import Impact
 from contract.lang.text import gbp, md, md_cell, md_prose, number, plain_money, spreadsheet_safe
+from contract.render import charts
+from contract.render.impact_glance import band_chart, glance, stream_chart
 
-FORMATS = ("md", "json", "csv")
+FORMATS = ("md", "html", "json", "csv", "xlsx")
+TEXT_FORMATS = ("md", "html", "json", "csv")
 
 
 def _money(amount: Decimal | None, signed: bool = False) -> str:
@@ -31,14 +37,25 @@ def environment() -> Environment:
     The diff report's environment (contract/cli/diff.py) is moving to contract/render/diff.py; this
     one cannot import it from the cli layer, so it sets up the same loader with the filters the
     impact template uses, each from contract.lang.text."""
-    env = Environment(loader=PackageLoader("contract", "templates/diff"), autoescape=False,
+    env = Environment(loader=PackageLoader("contract", "templates/diff"),
+                      autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(gbp=_money, cell=md_cell, md=md, prose=md_prose, number=number)
     return env
 
 
 def to_markdown(result: Impact) -> str:
-    return environment().get_template("impact.md.j2").render(r=result)
+    return environment().get_template("impact.md.j2").render(r=result, glance=glance(result))
+
+
+def to_html(result: Impact) -> str:
+    """One self-contained page: the answer first (national change, gainers and losers, money by
+    stream, with SVG charts inline), then the detail."""
+    g = glance(result)
+    pictures = {"practices": band_chart(result, g, "practice"), "networks": band_chart(result, g, "network"),
+                "streams": stream_chart(result, g)}
+    return environment().get_template("impact.html.j2").render(
+        r=result, glance=g, charts={k: Markup(charts.inline(v)) if v else None for k, v in pictures.items()})
 
 
 def to_json(result: Impact) -> str:
@@ -70,7 +87,9 @@ def to_csv(result: Impact) -> str:
 
 
 def render(result: Impact, fmt: str) -> str:
-    """The report in one of FORMATS."""
+    """The report in one of TEXT_FORMATS (the workbook: `render_bytes`)."""
+    if fmt == "html":
+        return to_html(result)
     if fmt == "json":
         return to_json(result)
     if fmt == "csv":
@@ -78,3 +97,12 @@ def render(result: Impact, fmt: str) -> str:
     if fmt == "md":
         return to_markdown(result)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def render_bytes(result: Impact, fmt: str) -> bytes:
+    """The report in one of FORMATS as bytes (UTF-8 for the text formats)."""
+    if fmt == "xlsx":
+        from contract.render.impact_xlsx import to_xlsx
+
+        return to_xlsx(result)
+    return render(result, fmt).encode("utf-8")

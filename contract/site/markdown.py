@@ -1,25 +1,55 @@
 """Markdown building blocks of the pages: table cells, indented blocks, YAML listings, redlines.
 
 Spec text is our own prose: it is escaped (so that it never becomes HTML) by contract.lang.text's
-``md_prose`` and ``md_cell(prose=True)``, which keep the specs' own emphasis.
+``md_prose`` and ``md_cell(prose=True)``, which keep the specs' own emphasis, and its links stay live
+only when they go to http(s) or relative targets (``safe_links``: a ``javascript:`` link stays text).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 import yaml
 
 from contract.lang.redline import Segment, to_critic
-from contract.lang.text import md_cell
+from contract.lang.text import md_cell, md_prose
 
 CRITIC_MARKERS = ("{++", "++}", "{--", "--}", "{~~", "~~}", "~>", "{==", "==}", "{>>", "<<}")
 
 
+_INLINE_LINK = re.compile(r"\]\(\s*([^)\s]*)")
+_REFERENCE_LINK = re.compile(r"^(\s{0,3})\[([^\]]+)\]:\s*(\S+)", re.MULTILINE)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+
+
+def safe_target(target: str) -> bool:
+    """A link target the site may make live: http(s), or relative (no scheme at all)."""
+    return not _SCHEME.match(target) or target.lower().startswith(("http://", "https://"))
+
+
+def safe_links(markdown: str) -> str:
+    """Markdown whose links all go to http(s) or relative targets: a link to anything else
+    (`javascript:`, `data:`, `vbscript:` ...) has its brackets backslashed, so that it stays text."""
+    def inline(m: re.Match[str]) -> str:
+        return m.group(0) if safe_target(m.group(1)) else "\\]\\(" + m.group(0)[2:]
+
+    def reference(m: re.Match[str]) -> str:
+        return m.group(0) if safe_target(m.group(3)) else f"{m.group(1)}\\[{m.group(2)}\\]: {m.group(3)}"
+
+    text = _INLINE_LINK.sub(inline, markdown)
+    return _REFERENCE_LINK.sub(reference, text)
+
+
+def prose(text: Any) -> str:
+    """Our spec prose as Markdown: markup escaped, emphasis kept, only safe links live."""
+    return safe_links(md_prose(text))
+
+
 def cell(text: Any) -> str:
-    """Spec prose inside a Markdown table cell: escaped, on one line, pipes backslashed."""
-    return md_cell(text, prose=True)
+    """Spec prose inside a Markdown table cell: escaped, on one line, pipes backslashed, only safe links live."""
+    return safe_links(md_cell(text, prose=True))
 
 
 def indent_block(text: str, width: int = 4) -> str:

@@ -6,9 +6,8 @@ import itertools
 import re
 from typing import Any
 
-from contract.lang.text import md_prose
 from contract.render.vocab import SANCTION_EVENT_WORDS
-from contract.site.markdown import cell
+from contract.site.markdown import cell, prose
 from contract.spec.schema import SanctionEvent
 
 COMMON_MOVE = 5
@@ -93,9 +92,9 @@ def common_moves(term: Any, chart: Any) -> list[str]:
     said = []
     for (event, target), froms in sorted(_common_moves(chart).items(), key=lambda m: (states.index(m[0][1]), m[0][0])):
         others = [s for s in live if s not in froms and s != target]
-        where = (f"from every state but {', '.join(md_prose(titles.get(s, s)) for s in others)}" if others
+        where = (f"from every state but {', '.join(prose(titles.get(s, s)) for s in others)}" if others
                  else "from every state")
-        said.append(f"*{event_words(event)}* leads to **{md_prose(titles.get(target, target))}** {where}")
+        said.append(f"*{event_words(event)}* leads to **{prose(titles.get(target, target))}** {where}")
     return said
 
 

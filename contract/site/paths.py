@@ -33,6 +33,17 @@ def diff_page(ids: Iterable[str]) -> str:
     return "diffs/" + "_to_".join(ids) + ".md"
 
 
+MONEY_PAGE = "versions/money-by-year.md"
+"""The average network's money in every version."""
+MONEY_CHART = "versions/money-by-year.svg"
+
+
+def chart_file(page: str) -> str:
+    """The SVG chart that sits beside a page: `terms/x.md` -> `terms/charts/x.svg`."""
+    folder, _, name = page.rpartition("/")
+    return f"{folder}/charts/{name.removesuffix('.md')}.svg"
+
+
 def relative(from_page: str, to_page: str) -> str:
     """A link from one docs page to another, relative to the first (mkdocs checks them in strict mode)."""
     anchor = ""

@@ -12,7 +12,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from contract.analysis.diff import describe
-from contract.lang.text import day, gbp, md_prose, number, rate, signed_rate
+from contract.lang.text import day, gbp, number, rate, signed_rate
+from contract.render.diff import biggest, money_chart
 from contract.render.vocab import (
     CHANGE_CLASS_WORDS,
     CONFIDENCE_WORDS,
@@ -24,7 +25,7 @@ from contract.render.vocab import (
     VERSION_STATUS_WORDS,
 )
 from contract.site.datafiles import event_date
-from contract.site.markdown import cell, critic, critic_side, indent_block, yaml_text
+from contract.site.markdown import cell, critic, critic_side, indent_block, prose, yaml_text
 from contract.site.mermaid import common_moves, mermaid_text, transition_table
 from contract.site.model import DRAFTS, Site
 from contract.site.paths import (
@@ -32,7 +33,10 @@ from contract.site.paths import (
     CLI_PAGE,
     GENERATED_FILES,
     HAND_WRITTEN,
+    MONEY_CHART,
+    MONEY_PAGE,
     VERSION_PARTS,
+    chart_file,
     diff_page,
     relative,
     slug,
@@ -52,6 +56,7 @@ from contract.site.tables import (
     weakest,
 )
 from contract.site.words import amount_words, unit_words, value_words
+from contract.site.years import Years
 from contract.spec.loader import SPECS_ROOT
 from contract.spec.schema import Version
 
@@ -72,7 +77,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         undefined=StrictUndefined,
     )
-    env.filters.update(cell=cell, md=md_prose, indent_block=indent_block, yaml=yaml_text, day=day, rate=rate,
+    env.filters.update(cell=cell, md=prose, indent_block=indent_block, yaml=yaml_text, day=day, rate=rate,
                        gbp=gbp, number=number, slug=slug, mermaid_text=mermaid_text)
     env.tests["contains"] = lambda seq, item: item in seq
     return env
@@ -97,6 +102,7 @@ class Renderer:
         self.hand_written = hand_written
         self.env = environment()
         self.pages: dict[str, str] = {}
+        self.years = Years(site)
 
     def page(self, path: str, template: str, **context: Any) -> None:
         def href(target: str) -> str:
@@ -114,8 +120,8 @@ class Renderer:
             term_page=term_page, version_page=version_page, diff_page=diff_page, weakest=weakest,
             hand_written=self.hand_written, state_counts=state_counts, class_counts=class_counts,
             signed_rate=signed_rate, critic=critic, critic_side=critic_side, describe=describe,
-            transition_table=transition_table, common_moves=common_moves, sources=sources,
-            **WORDS, **context)
+            transition_table=transition_table, common_moves=common_moves, sources=sources, years=self.years,
+            biggest=biggest, **WORDS, **context)
         text = re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
         self.pages[path] = text
 
@@ -139,12 +145,24 @@ def render_pages(root: Path = SPECS_ROOT, docs_dir: Path = DOCS_ROOT) -> tuple[d
     for version in site.versions:
         for part, _title in VERSION_PARTS:
             r.page(version_page(version.id, part), f"version_{part}.md.j2", version=version)
+    r.page(MONEY_PAGE, "money_by_year.md.j2", money=r.years.money(), streams=r.years.streams(),
+           assumptions=r.years.assumptions())
+    r.pages[MONEY_CHART] = r.years.money_chart()
     r.page("terms/index.md", "terms_index.md.j2")
     for term_id in sorted(site.histories):
-        r.page(term_page(term_id), "term.md.j2", history=site.histories[term_id])
+        history = site.histories[term_id]
+        chart = r.years.chart(history)
+        if chart is not None:
+            r.pages[chart_file(term_page(term_id))] = chart
+        r.page(term_page(term_id), "term.md.j2", history=history, year_rows=r.years.rows(history),
+               chart=chart_file(term_page(term_id)) if chart else None)
     r.page("diffs/index.md", "diffs_index.md.j2")
     for pair in site.pairs:
-        r.page(diff_page(pair), "diff.md.j2", pair=pair, diff=site.diffs[pair])
+        chart = money_chart(site.diffs[pair])
+        if chart is not None:
+            r.pages[chart_file(diff_page(pair))] = chart
+        r.page(diff_page(pair), "diff.md.j2", pair=pair, diff=site.diffs[pair],
+               chart=chart_file(diff_page(pair)) if chart else None)
     for chain in site.chains:
         r.page(diff_page(chain), "diff_chain.md.j2", chain=chain, multi=site.multi_diffs[chain])
     r.page("timeline.md", "timeline.md.j2", event_date=event_date)
@@ -205,7 +223,7 @@ def render_nav(site: Site, pages: dict[str, str], hand_written: dict[str, str]) 
         {"Negotiator: compare two versions": "how-to/negotiator-diff.md"},
     ]
     guides += [{title: name} for name, title in hand_written.items() if "/" not in name]
-    versions: list[Any] = ["versions/index.md"]
+    versions: list[Any] = ["versions/index.md", {"Money by year": MONEY_PAGE}]
     for version in site.versions:
         versions.append({version.id: [version_page(version.id, part) if part == "index"
                                       else {title: version_page(version.id, part)}
@@ -219,7 +237,7 @@ def render_nav(site: Site, pages: dict[str, str], hand_written: dict[str, str]) 
         {"Home": "index.md"},
         {"Guides": guides},
         {"Versions": versions},
-        {"Terms": ["terms/index.md"]},
+        {"Terms": ["terms/index.md", *term_nav(site)]},
         {"Changes": diffs},
         {"History": [{"Timeline": "timeline.md"}, {"Glossary": "glossary.md"}]},
         {"Reference": reference},
@@ -228,6 +246,16 @@ def render_nav(site: Site, pages: dict[str, str], hand_written: dict[str, str]) 
         if entry not in pages and entry not in hand_written:
             raise AssertionError(f"nav names {entry}, which is not generated")
     return yaml_text({"nav": nav})
+
+
+def term_nav(site: Site) -> list[Any]:
+    """Every term page, by the service its newest version puts it in (as the terms index lists
+    them), so that a term page keeps the site's navigation."""
+    services: dict[str, list[Any]] = {}
+    for term_id in sorted(site.histories):
+        latest = site.histories[term_id].latest
+        services.setdefault(latest.service, []).append({f"{latest.title} ({term_id})": term_page(term_id)})
+    return [{service: services[service]} for service in sorted(services)]
 
 
 def _nav_paths(nav: Any) -> list[str]:

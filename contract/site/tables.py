@@ -8,9 +8,9 @@ from typing import Any
 
 from contract.analysis.diff import ChangeClass, TermState, VersionDiff
 from contract.evaluation.cases import LoadedCase
-from contract.lang.text import day, md_prose, number, rate
+from contract.lang.text import day, number, rate
 from contract.render.vocab import CHANGE_CLASS_WORDS, CONFIDENCE_WORDS, METHOD_WORDS, UNIT_WORDS
-from contract.site.markdown import cell, yaml_text
+from contract.site.markdown import cell, prose, yaml_text
 from contract.site.model import Site
 from contract.site.words import unit_words, value_words
 from contract.spec.schema import Citation, Confidence, Method, Version
@@ -36,7 +36,7 @@ def rule_rows(site: Site, version: Version, term: Any, link: Callable[..., str])
 
     def expr(label: str, text: str | None, condition: bool) -> None:
         if text:
-            row(label, md_prose(site.words(version, text, condition)), text)
+            row(label, prose(site.words(version, text, condition)), text)
 
     def links(ids: Iterable[str]) -> str:
         return ", ".join(link(i, site.histories[i].latest.title if i in site.histories else None) for i in ids)
@@ -47,29 +47,29 @@ def rule_rows(site: Site, version: Version, term: Any, link: Callable[..., str])
         if term.formula:
             expr("Value", term.formula, condition=False)
         elif len(term.values) == 1:
-            row("Value", md_prose(value_words(term, term.values[0].value)))
+            row("Value", prose(value_words(term, term.values[0].value)))
         else:
             row("Value", f"{len(term.values)} values over time (below); from {day(term.values[-1].effective)}: "
-                         + md_prose(value_words(term, term.values[-1].value)))
+                         + prose(value_words(term, term.values[-1].value)))
         row("Unit", " ".join(filter(None, [UNIT_WORDS[term.unit], unit_words(term)])))
         if term.rounding:
             row("Rounding", ROUNDING_WORDS.get(term.rounding, term.rounding))
     elif kind == "obligation":
-        row("Who", md_prose(term.who))
+        row("Who", prose(term.who))
         expr("Met when", term.requirement, condition=True)
         expr("Applies when", term.applies_when, condition=True)
         if term.due:
-            row("Due", md_prose(site.due_words(version, term.due)), term.due)
-        row("How often", md_prose(term.frequency or ""))
+            row("Due", prose(site.due_words(version, term.due)), term.due)
+        row("How often", prose(term.frequency or ""))
         row("Paid for by", links(term.funded_by) if term.funded_by else "**no funding attached**")
         row("Money at risk", links(term.funds))
-        row("Work", md_prose(term.workload or ""))
+        row("Work", prose(term.workload or ""))
     elif kind == "entitlement":
         _entitlement_rows(site, version, term, link, row, expr)
     elif kind == "sanction":
         row("Starts when", "an obligation of the version is not met" if not term.applies_to
             else "one of these is not met: " + links(term.applies_to))
-        row("Steps", " → ".join(md_prose(s.title) for s in term.steps))
+        row("Steps", " → ".join(prose(s.title) for s in term.steps))
     elif kind == "roles":
         if term.posts_per_role:
             row("Posts per role", link(term.posts_per_role))
@@ -78,7 +78,7 @@ def rule_rows(site: Site, version: Version, term: Any, link: Callable[..., str])
         if getattr(term, "max_points", None) is not None:
             row("Points available", number(term.max_points))
         if getattr(term, "achieved_points", None):
-            row("Points achieved (input)", md_prose(site.name_words(version, term.achieved_points)),
+            row("Points achieved (input)", prose(site.name_words(version, term.achieved_points)),
                 term.achieved_points)
     if level is not None:
         row("Level", str(getattr(level, "value", level)))
@@ -89,9 +89,9 @@ def rule_rows(site: Site, version: Version, term: Any, link: Callable[..., str])
 
 def _entitlement_rows(site: Site, version: Version, term: Any, link: Callable[..., str],
                       row: Callable[..., None], expr: Callable[..., None]) -> None:
-    row("Who pays whom", md_prose(f"{term.payer} pays {term.payee}"))
+    row("Who pays whom", prose(f"{term.payer} pays {term.payee}"))
     if term.rate:
-        row("Rate", link(term.rate, md_prose(site.rate_words(version, term.rate))))
+        row("Rate", link(term.rate, prose(site.rate_words(version, term.rate))))
     if term.basis:
         expr("Basis", term.basis, condition=False)
     row("Amount", METHOD_SENTENCES.get(term.method) or METHOD_WORDS[term.method])
@@ -104,7 +104,7 @@ def _entitlement_rows(site: Site, version: Version, term: Any, link: Callable[..
     expr("Eligible when", term.eligible_when, condition=True)
     row("Accrues", f"{day(term.accrual.start)} to {day(term.accrual.end)}")
     schedule = term.schedule
-    words = md_prose(schedule.description)
+    words = prose(schedule.description)
     if schedule.first_payment:
         words += f" First payment {day(schedule.first_payment)}."
     if getattr(schedule, "final_payment", None):

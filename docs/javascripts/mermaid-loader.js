@@ -32,7 +32,12 @@
 
   globalThis.mermaid = {
     initialize: function (options) {
-      settings = options;
+      // Diagrams at their natural size (text as large as the page's), never shrunk to the column:
+      // a long sanction ladder scrolls sideways instead of becoming unreadable (extra.css).
+      settings = Object.assign({}, options, {
+        state: Object.assign({}, options && options.state, {useMaxWidth: false}),
+        flowchart: Object.assign({}, options && options.flowchart, {useMaxWidth: false})
+      });
     },
     render: function (id, text) {
       return load().then(function (real) {

@@ -4,7 +4,8 @@ change asked and whether the outcome made it."""
 from __future__ import annotations
 
 from contract.analysis.diff.models import CellState, Outcome, Verdict
-from contract.spec.schema import Version
+from contract.spec.references import users
+from contract.spec.schema import Parameter, Version
 
 
 def asked_between(versions: list[Version]) -> bool:
@@ -18,14 +19,28 @@ def _same_term(x, y) -> bool:
     return x.model_dump(exclude=skip) == y.model_dump(exclude=skip)
 
 
+def is_helper(base: Version, asked: Version, term_id: str) -> bool:
+    """A parameter the asking version adds only to state its asks: one that another of its terms
+    reads (the national population a consolidated sum is spread over, a cap an obligation tests) or
+    a figure derived from other terms by a formula (a balance check). Such a term is not an ask of
+    its own: the terms that read it are, and they are scored."""
+    term = asked.terms.get(term_id)
+    if term_id in base.terms or not isinstance(term, Parameter):
+        return False
+    return bool(term.formula) or bool(users(asked, term_id))
+
+
 def verdicts(base: Version, asked: Version, outcome: Version) -> list[Verdict]:
     """Each change `asked` makes to `base`, judged against `outcome`: met when the outcome has the
     asked state of the term (added, removed, or equal to the asked term), not met when it keeps the
-    base's, otherwise when it does something else."""
+    base's, otherwise when it does something else. Only the asks are scored: helper parameters
+    (:func:`is_helper`) are left out."""
     found = []
     for tid in sorted(set(base.terms) | set(asked.terms)):
         b, a, o = base.terms.get(tid), asked.terms.get(tid), outcome.terms.get(tid)
         if b is None and a is None:
+            continue
+        if is_helper(base, asked, tid):
             continue
         if b is not None and a is not None and _same_term(b, a):
             continue
