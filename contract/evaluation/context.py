@@ -85,13 +85,15 @@ def contexts(population: Population, fields: dict[str, FieldDef], national: Mapp
             if lacking:
                 ctx.missing_from_members[target] = lacking
                 continue
-            ctx.env[target] = _aggregate(f, [m.values[f.name] for m in members])
+            ctx.env[target] = aggregate(f, [m.values[f.name] for m in members])
             ctx.sources[target] = f"sum of {len(members)} member practices"
         found.append(ctx)
     return found
 
 
-def _aggregate(f: FieldDef, member_values: list[FactValue]) -> Value:
+def aggregate(f: FieldDef, member_values: list[FactValue]) -> Value:
+    """A network's value of a practice field built from its members' values (sum, all or any): one
+    rule for the engine's contexts and the vectorised frames."""
     if f.aggregate == "sum":
         total = Decimal(0)
         for value in member_values:

@@ -29,7 +29,7 @@ from contract.lang.expressions import (
 from contract.spec.checks import check_boundaries, check_values
 from contract.spec.facts import FieldDef, FieldType, Level, load_field_catalogue
 from contract.spec.paths import specs_root, user_specs
-from contract.spec.references import CONDITION_ATTRS, expressions_of  # noqa: F401  (re-exported)
+from contract.spec.references import CONDITION_ATTRS, expressions_of, is_iso_date  # noqa: F401  (re-exported)
 from contract.spec.schema import (
     INDICATOR_METHODS,
     Entitlement,
@@ -354,7 +354,7 @@ def check_version(version: Version, fields: dict[str, FieldDef], root: Path = SP
         elif isinstance(term, Obligation):
             check_expr(term, "requirement", term.requirement, as_condition=True)
             check_expr(term, "applies_when", term.applies_when, as_condition=True)
-            if term.due and not _is_iso_date(term.due):
+            if term.due and not is_iso_date(term.due):
                 need(term, "due", term.due, (Parameter,))
                 if kinds.get(term.due) != "date":
                     raise SpecError(where(term), f"{term.id}.due", f"{term.due} is not a date parameter")
@@ -437,13 +437,6 @@ def _check_indicator_set(version: Version, term: IndicatorSet, fields: dict[str,
             raise SpecError(path, f"{term.id}.{at}.prevalence_adjustment",
                             f"{adjust.id} is a {adjust.level.value} formula")
 
-
-def _is_iso_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _check_formula_cycles(version: Version, folder: Path) -> None:

@@ -50,7 +50,8 @@ TERM_LIST_ATTRS: dict[type, tuple[str, ...]] = {
 """Attributes holding a list of other terms' ids."""
 
 
-def _is_iso_date(text: str) -> bool:
+def is_iso_date(text: str) -> bool:
+    """True for a YYYY-MM-DD date literal (an obligation's `due` may be one, or a term id)."""
     try:
         date.fromisoformat(text)
     except ValueError:
@@ -94,7 +95,7 @@ def term_references(term: Term) -> Iterator[tuple[str, str]]:
     """(attribute, term id) for every other term this one names outside its expressions."""
     for attr in TERM_REFERENCE_ATTRS[type(term)]:
         value = getattr(term, attr, None)
-        if not value or (attr == "due" and _is_iso_date(value)):
+        if not value or (attr == "due" and is_iso_date(value)):
             continue
         yield attr, value
     for attr in TERM_LIST_ATTRS[type(term)]:

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import polars as pl
 
 from contract.engine.compiler import EngineValue, engine_value
-from contract.evaluation.context import as_env
+from contract.evaluation.context import aggregate, as_env
 from contract.lang.expressions import Missing, Value, evaluate_formula, parse_formula, refs
-from contract.spec.facts import FactValue, FieldDef, Level, Population
+from contract.spec.facts import FieldDef, Level, Population
 from contract.spec.schema import EntityLevel, Parameter
 
 Column = list[Value | None]
@@ -65,19 +64,6 @@ class LevelFrame:
         return pl.DataFrame(data)
 
 
-def _aggregate(f: FieldDef, member_values: list[FactValue]) -> Value:
-    if f.aggregate == "sum":
-        total = Decimal(0)
-        for value in member_values:
-            if isinstance(value, bool) or not isinstance(value, Decimal | int):
-                raise ValueError(f"{f.name}: cannot sum {value!r}")
-            total += value
-        return total
-    if f.aggregate == "all":
-        return all(member_values)
-    return any(member_values)
-
-
 def _put(columns: dict[str, Column], name: str, row: int, value: Value, height: int) -> None:
     column = columns.get(name)
     if column is None:
@@ -116,7 +102,7 @@ def network_frame(population: Population, fields: Mapping[str, FieldDef], nation
                 continue
             if any(f.name not in m.values for m in members):
                 continue
-            _put(frame.columns, target, row, _aggregate(f, [m.values[f.name] for m in members]), height)
+            _put(frame.columns, target, row, aggregate(f, [m.values[f.name] for m in members]), height)
     return frame
 
 
