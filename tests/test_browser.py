@@ -87,7 +87,7 @@ def impact_url(tmp_path_factory) -> Iterator[str]:
     yield from _serve(folder)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed with this module: Playwright's sync API allows one at a time
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is absent and CI=true: the browser tests must run in CI")

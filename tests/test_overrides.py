@@ -107,3 +107,19 @@ def test_a_constant_set_reaches_the_formulas_that_read_it():
 def test_only_national_parameters_can_be_set():
     with pytest.raises(ValueError, match="not a national parameter"):
         evaluate(load_version("2019-20"), _network(10), date(2020, 3, 31), overrides={"registered_list": D(1)})
+
+
+def test_a_negative_amount_of_money_cannot_be_set(tmp_path, capsys):
+    """No rate or sum in the contract is negative: a negative £ override is refused, by the evaluator
+    (ValueError) and on the command line (exit 2), rather than paying negative money or dividing by a
+    negative cap (a hypothesis run found --set of a negative reimbursement rate crashing the staff line)."""
+    from contract.cli.app import main
+
+    version = load_version("2020-21")
+    with pytest.raises(ValueError, match="never negative"):
+        evaluate(version, Population(), date(2020, 12, 31), overrides={"rate.core_pcn_funding": Decimal("-1")})
+    practices = tmp_path / "practices.csv"
+    practices.write_text("practice_code,pcn_code,registered_list\nA00001,U00001,1000\n", encoding="utf-8")
+    assert main(["evaluate", "2020-21", "--as-of", "2020-12-31", "--practices", str(practices),
+                 "--set", "rate.core_pcn_funding=-1"]) == 2
+    assert "never negative" in capsys.readouterr().err

@@ -116,7 +116,7 @@ def _rates(version: Version) -> list[str]:
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(vid=st.sampled_from(VERSIONS), seed=st.sampled_from([1, 2, 3]), day=st.floats(0, 1),
-       rate=st.decimals(min_value=Decimal("-5"), max_value=Decimal("500"), places=4), pick=st.integers(0, 100),
+       rate=st.decimals(min_value=Decimal("0"), max_value=Decimal("500"), places=4), pick=st.integers(0, 100),
        override=st.booleans())
 def test_generated_populations_agree_at_any_date_and_rate(vid, seed, day, rate, pick, override):
     version = load_version(vid)

@@ -313,6 +313,8 @@ def parse_sets(texts: list[str] | None, version) -> dict[str, Decimal]:
             raise UsageError(f"--set {text!r}: {raw!r} is not a plain decimal number")
         if name in overrides:
             raise UsageError(f"--set {text!r}: {name} is set twice")
+        if term.unit.value == "gbp" and raw.startswith("-"):
+            raise UsageError(f"--set {text!r}: an amount of money in the contract is never negative")
         overrides[name] = Decimal(raw)
     return overrides
 

@@ -121,6 +121,9 @@ def national(version: Version, as_of: date, overrides: dict[str, Decimal] | None
         term = version.terms.get(name)
         if not (isinstance(term, Parameter) and term.level is EntityLevel.national):
             raise ValueError(f"cannot override {name!r}: not a national parameter of {version.id}")
+        if term.unit is Unit.gbp and overrides[name] < 0:
+            raise ValueError(f"cannot set {name} to {overrides[name]}: an amount of money in the contract is never "
+                             "negative")
     values: dict[str, Value] = {"as_of": as_of, **overrides}
     used: dict[str, DatedValue] = {}
     for term in version.terms.values():

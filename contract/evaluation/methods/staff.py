@@ -84,7 +84,7 @@ class StaffReimbursement:
         if isinstance(cap, bool) or not isinstance(cap, Decimal):
             raise ValueError(f"{term.cap} is {cap!r}, not a number")
         claimed = exact_sum(a for _, a in result.exact_by_month)
-        if claimed <= cap:
+        if claimed <= cap or claimed == 0:
             return Payment(total, result.exact_by_month, explanation)
         # Every month scaled by cap ÷ claims, exactly: the scaled months add up to the cap itself.
         factor = Fraction(cap) / claimed
