@@ -162,3 +162,31 @@ def test_sheffield_03n_covers_exactly_its_15_networks_and_their_practices(fmt, t
         assert {str(r[0]) for r in book["Practices"].iter_rows(min_row=2, values_only=True)} == practices
     assert {code for kind, code in seen if kind == "network"} == networks
     assert {code for kind, code in seen if kind == "practice"} == practices
+
+
+def test_explain_evaluates_one_entity_and_what_it_depends_on(tmp_path):
+    """`around` keeps a network and its member practices (their totals feed its lines) and a practice
+    alone; the network's findings are the same as in a run over everyone."""
+    from datetime import date
+    from decimal import Decimal
+
+    from contract.evaluation.evaluate import evaluate
+    from contract.io.readers import read_population
+    from contract.io.select import around
+    from contract.spec.loader import load_version
+
+    practices = tmp_path / "practices.csv"
+    practices.write_text("practice_code,pcn_code,registered_list\nA00001,U00001,20000\nA00002,U00001,11000\n"
+                         "A00003,U00002,9000\n", encoding="utf-8")
+    networks = tmp_path / "networks.csv"
+    networks.write_text("pcn_code,registered\nU00001,yes\nU00002,yes\n", encoding="utf-8")
+    population = read_population(practices=practices, networks=networks)
+    one = around(population, "U00001")
+    assert (sorted(one.networks), sorted(one.practices)) == (["U00001"], ["A00001", "A00002"])
+    assert (sorted(around(population, "A00003").practices), around(population, "A00003").networks) == (["A00003"], {})
+    version, day = load_version("2019-20"), date(2020, 3, 31)
+    whole = {f.term_id: f for f in evaluate(version, population, day).for_entity("U00001")}
+    alone = {f.term_id: f for f in evaluate(version, one, day).for_entity("U00001")}
+    assert alone == whole
+    # 31,000 registered patients × £1.50 a year, the whole year: £46,500.00
+    assert alone["payment.core_pcn_funding"].amount == Decimal("46500.00")

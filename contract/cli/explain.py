@@ -36,6 +36,7 @@ from contract.evaluation.evaluate import (
     value_at,
 )
 from contract.io.readers.events import events_of
+from contract.io.select import around
 from contract.lang import text
 from contract.lang.expressions import Missing, describe_value, evaluate_formula, parse_formula, to_sentence
 from contract.spec.loader import catalogue, load_version
@@ -103,7 +104,9 @@ def run(args) -> int:
 
 
 def _explain_decision(version: Version, term: Term, args, overrides: dict[str, Decimal], population, entity) -> None:
-    result = evaluate(version, population, args.as_of, events=events_of(args, version), overrides=overrides)
+    # Only the entity asked about and what it depends on (a network's member practices) is evaluated.
+    result = evaluate(version, around(population, entity), args.as_of, events=events_of(args, version),
+                      overrides=overrides)
     finding = next((f for f in result.for_entity(entity) if f.term_id == term.id), None)
     if finding is None:
         _explain_without_decision(version, term, entity, args.as_of)

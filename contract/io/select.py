@@ -52,6 +52,21 @@ def select(population: Population, commissioners: Iterable[str] = (), networks: 
     })
 
 
+def around(population: Population, code: str) -> Population:
+    """One practice or network and what its decisions depend on: a network with its member practices
+    (a network's rules read their totals), a practice on its own (a practice's rules read only its own
+    facts and national values). So that `explain` evaluates one entity, not the country."""
+    if code in population.networks:
+        network = population.networks[code]
+        members = {c: population.practices[c] for c in network.member_codes if c in population.practices}
+        return population.model_copy(update={"practices": members, "networks": {code: network},
+                                             "staff": [s for s in population.staff if s.pcn_code == code]})
+    if code in population.practices:
+        return population.model_copy(update={"practices": {code: population.practices[code]}, "networks": {},
+                                             "staff": []})
+    return population
+
+
 def describe_selection(population: Population, commissioners: Iterable[str] = (),
                        networks: Iterable[str] = ()) -> str | None:
     """What a selected population covers, in words ("commissioner 03N: 15 networks, 78 practices"),
