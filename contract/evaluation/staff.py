@@ -3,11 +3,13 @@
 One implementation for every version; the roles, percentages, maximums and posts allowed are data
 (a version's roles table). For each month a post is in place and its role is available:
 claim = min(annual cost × reimbursed percent, role maximum per WTE × WTE) ÷ 12, with the WTE of
-each role capped at the posts the network's size allows (earliest starters first).
+each role capped at the posts the network's size allows (earliest starters first): the table's
+posts per role, and the role's own limit where it has one (the lower of the two).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -49,8 +51,18 @@ def _date(member: StaffMember, name: str) -> date | None:
     return value
 
 
+def _allowed(role: str, posts_allowed: Decimal | int | None,
+             role_posts: Mapping[str, Decimal]) -> Decimal | None:
+    """The WTE of a role the network is reimbursed for: the lower of the two limits that apply."""
+    found = [Decimal(n) for n in (posts_allowed, role_posts.get(role)) if n is not None]
+    return min(found) if found else None
+
+
 def reimburse_staff(staff: list[StaffMember], roles: RolesTable, accrual: Period,
-                    posts_allowed: Decimal | int | None) -> StaffResult:
+                    posts_allowed: Decimal | int | None,
+                    role_posts: Mapping[str, Decimal] | None = None) -> StaffResult:
+    """Each post's claims by month; `role_posts` maps a role to its own limit (a role's `max_posts`
+    valued for this network)."""
     limits = {r.role: r for r in roles.roles}
     by_month: dict[date, Fraction] = {m: Fraction(0) for m in months(accrual.start, accrual.end)}
     result = StaffResult([])
@@ -73,11 +85,12 @@ def reimburse_staff(staff: list[StaffMember], roles: RolesTable, accrual: Period
             result.notes.append(f"Post {member.staff_id}: not additional to the baseline, not reimbursed.")
             continue
         wte = _number(member, "wte")
-        if posts_allowed is not None:
-            left = cap_left.setdefault(role.role, Decimal(posts_allowed))
+        allowed = _allowed(role.role, posts_allowed, role_posts or {})
+        if allowed is not None:
+            left = cap_left.setdefault(role.role, allowed)
             if left <= 0:
-                result.notes.append(
-                    f"Post {member.staff_id}: over the {posts_allowed} {role.title.lower()} post(s) allowed.")
+                result.notes.append(f"Post {member.staff_id}: over the {describe_value(allowed)} "
+                                    f"{role.title.lower()} post(s) allowed.")
                 continue
             if wte > left:
                 result.notes.append(

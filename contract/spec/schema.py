@@ -353,6 +353,10 @@ class RoleLimit(Strict):
     reimbursed_percent: Decimal
     max_per_wte_year: Decimal | None = None
     """Maximum reimbursable per whole-time equivalent per year (already the reimbursed share)."""
+    max_posts: str | None = None
+    """Id of a network parameter or formula: the whole-time equivalents of this role the network is
+    reimbursed for (posts beyond it are not reimbursed, earliest starters first), on top of the
+    table's `posts_per_role` where both apply."""
     available_from: date
     citations: Citations
 

@@ -40,7 +40,8 @@ class StaffReimbursement:
     def reads(self, version: Version, term: Entitlement) -> set[str]:
         roles = version.terms.get(term.roles or "")
         posts = roles.posts_per_role if isinstance(roles, RolesTable) and roles.posts_per_role else None
-        return {n for n in (term.cap, posts) if n}
+        per_role = {r.max_posts for r in roles.roles if r.max_posts} if isinstance(roles, RolesTable) else set()
+        return {n for n in (term.cap, posts) if n} | per_role
 
     def compute(self, builder: FindingBuilder, ctx: Context, term: Entitlement) -> Payment | Unpriced:
         roles = builder.version.terms.get(term.roles or "")
@@ -51,6 +52,23 @@ class StaffReimbursement:
             ctx, set().union(*(_formula_inputs(version, n) for n in names))))
         priced = self._claims(builder, ctx, term, roles, budget)
         return replace(priced, explanation=f"{priced.explanation} {budget.explanation}", maximum=budget.maximum)
+
+    @staticmethod
+    def _role_posts(ctx: Context, roles: RolesTable) -> dict[str, Decimal] | list[str]:
+        """Each role's own post limit valued for this network, or the limits that cannot be valued."""
+        found: dict[str, Decimal] = {}
+        lacking: list[str] = []
+        for role in roles.roles:
+            if not role.max_posts:
+                continue
+            value = ctx.env.get(role.max_posts)
+            if value is None:
+                lacking.append(role.max_posts)
+            elif isinstance(value, bool) or not isinstance(value, Decimal):
+                raise ValueError(f"{role.max_posts} is {value!r}, not a number")
+            else:
+                found[role.role] = value
+        return lacking or found
 
     def _claims(self, builder: FindingBuilder, ctx: Context, term: Entitlement, roles: RolesTable,
                 budget: Budget) -> Payment | Unpriced:
@@ -68,7 +86,11 @@ class StaffReimbursement:
             if isinstance(value, bool) or not isinstance(value, Decimal):
                 raise ValueError(f"{roles.posts_per_role} is {value!r}, not a number")
             posts_allowed = value
-        result = reimburse_staff(builder.staff_of(ctx.code), roles, term.accrual, posts_allowed)
+        role_posts = self._role_posts(ctx, roles)
+        if isinstance(role_posts, list):
+            missing = builder.missing(ctx, set().union(*(_formula_inputs(version, n) for n in role_posts)))
+            return Unpriced(f"Cannot compute the posts allowed per role: {', '.join(missing)} not given.", missing)
+        result = reimburse_staff(builder.staff_of(ctx.code), roles, term.accrual, posts_allowed, role_posts)
         if result.missing:
             return Unpriced("Cannot compute: " + "; ".join(result.missing) + ".", result.missing)
         total, _ = split_total(result.exact_by_month)
