@@ -215,6 +215,10 @@ def _list_size(population: Population, code: str, members: list[str]) -> tuple[i
     return sum(sizes), False  # type: ignore[arg-type]
 
 
+CORE_CONTRACT_FILE = "core_contract.yaml"
+"""The spec file (the same name in every version) of the lines paid under the core GP contract, not the DES."""
+
+
 def coverage(version: Version, population: Population, as_of: date) -> CoverageReport:
     """Who leaves, which networks lose members, whose patients lose network cover, and the money."""
     leavers = {p.code: found for p in population.practices.values() if (found := leaving(version, p, as_of))}
@@ -285,11 +289,14 @@ def coverage(version: Version, population: Population, as_of: date) -> CoverageR
         for (ftype, fcode, term_id), f in stay.items():
             if ftype != etype or fcode != code or f.term_kind != "entitlement":
                 continue
+            if version.files.get(term_id) == CORE_CONTRACT_FILE:
+                continue  # paid under the core contract (QOF, the global sum): leaving the DES does not lose it
+            other = gone.get((ftype, fcode, term_id))
             if_staying, note_s = _from(f, day)
             if etype == "network" and code in emptied:
                 if_leaving, note_l = Decimal("0.00"), EMPTIED_NOTE
             else:
-                if_leaving, note_l = _from(gone.get((ftype, fcode, term_id)), day)
+                if_leaving, note_l = _from(other, day)
             lost = None if if_staying is None or if_leaving is None else if_staying - if_leaving
             if lost == 0:
                 continue
