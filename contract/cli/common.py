@@ -191,6 +191,7 @@ def read_inputs_and_payments(args: Any, *, report: bool = True):
     for file in summary.files:
         if file.rows_left_out:
             progress(str(file))
+    args.read_summary = [str(file) for file in summary.files]  # what each file gave, for the reports
     if report:
         report_issues(args, population.issues)
     progress(f"{len(population.practices):,} practices, {len(population.networks):,} networks")

@@ -68,8 +68,8 @@ def run(args) -> int:
     report_issues(args, result.issues)
     if args.format == "xlsx":
         try:
-            write_workbook(result, args.output, inputs=population.sources, assumptions=assumed,
-                           progress=step)
+            inputs = getattr(args, "read_summary", None) or population.sources  # what each file gave
+            write_workbook(result, args.output, inputs=inputs, assumptions=assumed, progress=step)
         except OSError as exc:
             raise UsageError(f"-o {args.output}: cannot write ({exc.strerror or exc})") from None
         progress(f"wrote {args.output}")
