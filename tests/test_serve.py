@@ -144,6 +144,8 @@ def test_evaluate_one_network_with_a_set_rate(client):
     ({"version": "2019-20", "as_of": "2021-01-01"}, ("as_of",), "outside 2019-20"),
     ({"version": "2019-20", "set": {"rate.nothing": 1}}, ("set", "rate.nothing"), "not a national parameter"),
     ({"version": "2019-20", "set": {"rate.core_pcn_funding": "lots"}}, ("set", "rate.core_pcn_funding"), ""),
+    ({"version": "2019-20", "set": {"rate.core_pcn_funding": "-1"}}, ("set", "rate.core_pcn_funding"),
+     "never negative"),
     ({"version": "2019-20", "commissioner": ["ZZZ"]}, ("commissioner",), "ZZZ"),
     ({"version": "2019-20", "pcn": ["U00000"]}, ("pcn",), "U00000"),
     ({"version": "2019-20", "colour": "red"}, ("colour",), ""),

@@ -296,9 +296,10 @@ def emit(text: str, output: Path | None) -> None:
 
 
 def parse_sets(texts: list[str] | None, version) -> dict[str, Decimal]:
-    """`--set PARAM=VALUE` (repeatable) as evaluation overrides: each PARAM a national parameter of
-    `version`, each VALUE a plain decimal number. Anything else is a usage error (exit 2)."""
-    from contract.spec.schema import EntityLevel, Parameter
+    """`--set PARAM=VALUE` (repeatable) as evaluation overrides: each VALUE a plain decimal number,
+    each setting allowed by the evaluator's rule (contract.evaluation.values.override_problem).
+    Anything else is a usage error (exit 2)."""
+    from contract.evaluation.values import override_problem
 
     overrides: dict[str, Decimal] = {}
     for text in texts or []:
@@ -306,16 +307,14 @@ def parse_sets(texts: list[str] | None, version) -> dict[str, Decimal]:
         name, raw = name.strip(), raw.strip()
         if not sep or not name or not raw:
             raise UsageError(f"--set {text!r}: write PARAM=VALUE, e.g. --set rate.core_pcn_funding=1.60")
-        term = version.terms.get(name)
-        if not (isinstance(term, Parameter) and term.level is EntityLevel.national):
-            raise UsageError(f"--set {text!r}: {name} is not a national parameter of {version.id} "
-                             f"(see `contract show {version.id}`)")
         if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", raw):
             raise UsageError(f"--set {text!r}: {raw!r} is not a plain decimal number")
         if name in overrides:
             raise UsageError(f"--set {text!r}: {name} is set twice")
-        if term.unit.value == "gbp" and raw.startswith("-"):
-            raise UsageError(f"--set {text!r}: an amount of money in the contract is never negative")
+        problem = override_problem(version, name, Decimal(raw))
+        if problem is not None:
+            hint = f" (see `contract show {version.id}`)" if "not a national parameter" in problem else ""
+            raise UsageError(f"--set {text!r}: {problem}{hint}")
         overrides[name] = Decimal(raw)
     return overrides
 

@@ -113,17 +113,28 @@ def _number(param: Parameter, value: Value) -> Decimal:
     return Decimal(value)
 
 
+def override_problem(version: Version, name: str, value: Decimal) -> str | None:
+    """Why `name` cannot be set to `value` in `version` (None when it can): the one rule for `--set`,
+    the API's `set` and every evaluation's overrides. Only a national parameter can be set, to a
+    finite number, and an amount of money in the contract is never negative."""
+    term = version.terms.get(name)
+    if not (isinstance(term, Parameter) and term.level is EntityLevel.national):
+        return f"{name} is not a national parameter of {version.id}"
+    if not value.is_finite():
+        return f"{value} is not a number"
+    if term.unit is Unit.gbp and value < 0:
+        return "an amount of money in the contract is never negative"
+    return None
+
+
 def national(version: Version, as_of: date, overrides: dict[str, Decimal] | None = None) -> National:
     """National parameter values at `as_of`; `overrides` replace named national parameters (constants
     or formulas) before the formulas that read them are computed."""
     overrides = dict(overrides or {})
-    for name in overrides:
-        term = version.terms.get(name)
-        if not (isinstance(term, Parameter) and term.level is EntityLevel.national):
-            raise ValueError(f"cannot override {name!r}: not a national parameter of {version.id}")
-        if term.unit is Unit.gbp and overrides[name] < 0:
-            raise ValueError(f"cannot set {name} to {overrides[name]}: an amount of money in the contract is never "
-                             "negative")
+    for name, value in overrides.items():
+        problem = override_problem(version, name, value)
+        if problem is not None:
+            raise ValueError(f"cannot set {name} to {value}: {problem}")
     values: dict[str, Value] = {"as_of": as_of, **overrides}
     used: dict[str, DatedValue] = {}
     for term in version.terms.values():

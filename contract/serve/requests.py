@@ -9,10 +9,11 @@ from pathlib import Path
 
 from fastapi import HTTPException
 
+from contract.evaluation.values import override_problem
 from contract.io.select import UnknownCodes, select
 from contract.spec.facts import Population
 from contract.spec.loader import UnknownVersion, load_version
-from contract.spec.schema import EntityLevel, Parameter, Version
+from contract.spec.schema import Version
 
 
 class FieldError(HTTPException):
@@ -40,14 +41,13 @@ def as_of(value: date | None, v: Version, field: tuple[str | int, ...]) -> date:
 
 
 def national_sets(values: dict[str, Decimal] | None, v: Version, field: str = "set") -> dict[str, Decimal]:
-    """`set`: national parameters of `v` and their values (as `--set PARAM=VALUE` on the command line)."""
+    """`set`: national parameters of `v` and their values (as `--set PARAM=VALUE` on the command line),
+    under the evaluator's one rule (contract.evaluation.values.override_problem)."""
     found: dict[str, Decimal] = {}
     for name, value in (values or {}).items():
-        term = v.terms.get(name)
-        if not (isinstance(term, Parameter) and term.level is EntityLevel.national):
-            raise FieldError((field, name), f"{name} is not a national parameter of {v.id}")
-        if not value.is_finite():
-            raise FieldError((field, name), f"{value} is not a number")
+        problem = override_problem(v, name, value)
+        if problem is not None:
+            raise FieldError((field, name), problem)
         found[name] = value
     return found
 
