@@ -7,8 +7,9 @@ import io
 import json
 from decimal import Decimal
 
-from contract.evaluation.results import Evaluation, Finding
+from contract.evaluation.results import Evaluation, Finding, Status
 from contract.lang.text import md, plain_money, spreadsheet_safe
+from contract.render.vocab import STATUS_WORDS
 
 CSV_COLUMNS = [
     "version", "as_of", "entity_type", "entity_code", "entity_name", "commissioner_code", "term_id",
@@ -86,12 +87,12 @@ def _budget_lines(evaluation: Evaluation) -> list[str]:
 
 def to_markdown(evaluation: Evaluation, detail_limit: int = 200) -> str:
     """A summary a commissioner can file: totals per term, then the findings that need attention."""
-    statuses = ["met", "not_met", "not_yet_due", "not_applicable", "input_missing"]
+    statuses = [s.value for s in Status]
     lines = [f"# {evaluation.version} evaluation at {evaluation.as_of.isoformat()}", "",
              *([f"Area: {md(evaluation.scope)}.", ""] if evaluation.scope else []),
              f"{len({(f.entity_type, f.entity_code) for f in evaluation.findings}):,} entities, "
              f"{len(evaluation.findings):,} findings, engine: {evaluation.engine}.", "",
-             "| term | " + " | ".join(s.replace("_", " ") for s in statuses) + " | paid or due (£) | withheld (£) |",
+             "| term | " + " | ".join(STATUS_WORDS[s] for s in Status) + " | paid or due (£) | withheld (£) |",
              "|---|" + "---:|" * (len(statuses) + 2)]
     for (term_id, title), (row, paid, withheld) in status_counts(evaluation).items():
         cells = " | ".join(f"{row.get(s, 0):,}" for s in statuses)

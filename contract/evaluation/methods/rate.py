@@ -22,6 +22,7 @@ from contract.evaluation.values import OVERRIDE_SOURCE
 from contract.lang import text
 from contract.lang.expressions import describe_value, parse_formula, refs
 from contract.spec.schema import Entitlement, Method, Parameter, RatePeriod, Version
+from contract.spec.vocab import PER_WORDS, PERIOD_WORDS
 
 
 def months_in_period(rate: Parameter, accrual_months: int) -> int:
@@ -73,11 +74,11 @@ class RateTimesBasis:
 
     def _explain(self, builder: FindingBuilder, ctx: Context, term: Entitlement, rate_term: Parameter,
                  basis: Decimal, rates: list[tuple[date, Decimal]], divisor: int, total: Decimal) -> str:
-        per = rate_term.per.value.replace("_", " ") if rate_term.per else "unit"
+        per = PER_WORDS[rate_term.per] if rate_term.per else "per unit"
         if rate_term.period is RatePeriod.period:
             period = f"for {describe_value(term.accrual.start)} to {describe_value(term.accrual.end)}"
         else:
-            period = f"a {rate_term.period.value}" if rate_term.period else ""
+            period = PERIOD_WORDS[rate_term.period] if rate_term.period else ""
         given = f" ({OVERRIDE_SOURCE})" if rate_term.id in builder.national.overridden else ""
         label = builder.labels.get(term.basis or "", term.basis or "")
         runs = _runs(rates)
@@ -85,12 +86,12 @@ class RateTimesBasis:
             rate = runs[0][1] if runs else None
             rate_text = text.rate(rate) if rate is not None else "£?"
             share = f"{len(rates)}/{divisor}" if divisor != 1 else f"{len(rates)} month(s)"
-            arithmetic = f"{label} {describe_value(basis)} × {rate_text} per {per} {period}{given} × {share}"
+            arithmetic = f"{label} {describe_value(basis)} × {rate_text} {per} {period}{given} × {share}"
         else:
             parts = ", ".join(f"{text.rate(r)} from {describe_value(start)} for {n} month(s)"
                               for start, r, n in runs)
             over = f" ÷ {divisor}" if divisor != 1 else ""
-            arithmetic = f"{label} {describe_value(basis)} × ({parts}) per {per} {period}{given}{over}"
+            arithmetic = f"{label} {describe_value(basis)} × ({parts}) {per} {period}{given}{over}"
         return f"{arithmetic}, over {len(rates)} month(s) = {text.gbp(total)}."
 
 

@@ -15,6 +15,7 @@ from contract.evaluation.money import to_penny
 from contract.evaluation.results import Finding, Status
 from contract.evaluation.sanctions.ladder_spec import Ladder, commissioner_duties, ladders
 from contract.evaluation.sanctions.walk import ZERO, AmountFor, LadderResult, run_ladder
+from contract.lang import text
 from contract.lang.expressions import describe_value
 from contract.spec.facts import InputError, InputIssue, Population
 from contract.spec.schema import EntityLevel, Obligation, SanctionEvent, Version
@@ -131,8 +132,8 @@ def explain(result: LadderResult, failing: Sequence[str] = (), events: Sequence[
     parts = [f"State: {result.state} ({result.state_title}) at {describe_value(result.as_of)}."]
     if result.history:
         parts.append("Events: " + "; ".join(m.describe() for m in result.history) + ".")
-    money = (f"Money: £{result.withheld:,} withheld, £{result.deferred:,} deferred and held, "
-             f"£{result.released:,} released.")
+    money = (f"Money: {text.gbp(result.withheld)} withheld, {text.gbp(result.deferred)} deferred and held, "
+             f"{text.gbp(result.released)} released.")
     if result.unknown_amounts:
         money += (f" The amount of {result.unknown_amounts} withholding(s) or deferral(s) was not given and "
                   "could not be computed (counted as £0).")
@@ -154,9 +155,9 @@ def explain(result: LadderResult, failing: Sequence[str] = (), events: Sequence[
 def _values(result: LadderResult) -> dict[str, str]:
     values = {
         "state": result.state,
-        "money withheld": f"£{result.withheld:,}",
-        "money deferred (held)": f"£{result.deferred:,}",
-        "money released": f"£{result.released:,}",
+        "money withheld": text.gbp(result.withheld),
+        "money deferred (held)": text.gbp(result.deferred),
+        "money released": text.gbp(result.released),
         "next deadline": describe_value(result.next_deadline) if result.next_deadline else "none",
     }
     for i, move in enumerate(result.history, start=1):
