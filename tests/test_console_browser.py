@@ -17,7 +17,7 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
-SHOTS = Path("/tmp/shots-serve")
+SHOTS = Path(os.environ["CONTRACT_SHOTS"]) if os.environ.get("CONTRACT_SHOTS") else None  # keep screenshots there
 
 pytestmark = pytest.mark.browser
 
@@ -92,7 +92,6 @@ def _move(page, param: str, value: str) -> float:
 
 
 def test_a_slider_moves_the_figures_and_nothing_leaves_the_app(browser, small_url):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     page, requests, errors = _open(browser, small_url)
     assert "SYNTHETIC" in page.inner_text("#population")
     page.wait_for_function("document.querySelector('#diff-summary .card') !== null", timeout=60_000)
@@ -103,12 +102,12 @@ def test_a_slider_moves_the_figures_and_nothing_leaves_the_app(browser, small_ur
     assert after != before
     assert page.inner_text("#line-table") != lines_before
     assert page.locator("#chart svg rect").count() > 0
-    page.screenshot(path=str(SHOTS / "console-small.png"), full_page=True)
+    _shot(page, "console-small.png", full_page=True)
     # a number opens its explanation, with its source
     page.locator("#line-table a.num").first.click()
     page.wait_for_selector("#explain-body h4", timeout=60_000)
     assert page.locator("#explain-body a[href^='http']").count() > 0
-    page.screenshot(path=str(SHOTS / "console-explain.png"))
+    _shot(page, "console-explain.png")
     host = urlparse(small_url).netloc
     outside = [u for u in requests if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != host]
     assert outside == []
@@ -142,7 +141,7 @@ def test_slider_latency_on_the_national_population(browser, tmp_path_factory, ca
         page, _requests, _errors = _open(browser, url)
         first = time.perf_counter() - started
         timings = [_move(page, "rate.core_pcn_funding", value) for value in ("1.6", "1.7", "1.8", "1.9", "2.0")]
-        page.screenshot(path=str(SHOTS / "console-national.png"), full_page=True)
+        _shot(page, "console-national.png", full_page=True)
         page.close()
         with capsys.disabled():
             print(f"\nconsole on {served.info.source} ({served.info.practices:,} practices, "
@@ -150,3 +149,10 @@ def test_slider_latency_on_the_national_population(browser, tmp_path_factory, ca
                   f"{first:.1f}s; slider move to figures updated: "
                   f"{', '.join(f'{t:.0f}' for t in timings)} ms (median {sorted(timings)[2]:.0f} ms)")
         assert all(t > 0 for t in timings)
+
+
+def _shot(page, name: str, **options) -> None:
+    """A screenshot for review, kept only when CONTRACT_SHOTS names a folder (as in test_browser.py)."""
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / name), **options)

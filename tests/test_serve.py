@@ -304,6 +304,14 @@ def test_scenario_lines_agree_with_the_engine_and_move_with_a_rate(client):
     line = "payment.core_pcn_funding"
     assert Decimal(lines[line]["proposal"]) == _engine_total("2020-21", line)
     assert Decimal(lines["payment.core_pcn_funding"]["base"]) == _engine_total("2019-20", "payment.core_pcn_funding")
+    # Each line says over how many entities it is known: core funding for every network of the served
+    # population with a registered list under both versions, out of all its networks.
+    population = _served().population
+    assert lines[line]["of"] == len(population.networks)
+    with_list = sum(1 for n in population.networks.values()
+                    if all("registered_list" in population.practices[c].values
+                           for c in n.member_codes if c in population.practices) and n.member_codes)
+    assert lines[line]["known"] == with_list
 
     moved = _scenario(client, set={"rate.core_pcn_funding": "2.00"})["scenario"]
     after = {x["term_id"]: x for x in moved["lines"]}

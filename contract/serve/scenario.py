@@ -51,6 +51,10 @@ class LineTotal(BaseModel):
     base: Decimal
     proposal: Decimal
     delta: Decimal
+    known: int = 0
+    """Entities whose amount on this line is known under both versions (the totals count only them)."""
+    of: int = 0
+    """Entities of the line's level in the area."""
 
 
 class Mover(BaseModel):
@@ -211,7 +215,8 @@ class Scenario:
             base_total += a
             prop_total += b
             line_rows.append(LineTotal(term_id=term_id, title=term.title, level=level.value, base=_gbp(a),
-                                       proposal=_gbp(b), delta=_gbp(b - a)))
+                                       proposal=_gbp(b), delta=_gbp(b - a), known=int(both.sum()),
+                                       of=int(masks[level].sum())))
         counts, movers = [], []
         histograms: dict[str, Histogram] = {}
         for level in LEVELS:

@@ -171,9 +171,10 @@ function show(s) {
   $("gainers-sub").textContent = `${count(practices.gainers)} practices, ${count(networks.gainers)} networks`;
   $("losers-sub").textContent = `${count(practices.losers)} practices, ${count(networks.losers)} networks · ${count(both("partial"))} with a line unknown (left out of their change)`;
   $("line-table").tBodies[0].innerHTML = s.lines.map((x) => `<tr><td>${esc(x.title)} <small class="muted">${esc(x.level)}</small></td>
+    ${x.known === 0 ? `<td class="n muted" colspan="3">unknown for all ${count(x.of)}: an input is missing (never counted as £0)</td></tr>` : `
     <td class="n">${explainLink(money(x.base), s.base, x.term_id)}</td>
     <td class="n">${explainLink(money(x.proposal), s.proposal, x.term_id)}</td>
-    <td class="n ${cls(x.delta)}">${money(x.delta, true)}</td></tr>`).join("");
+    <td class="n ${cls(x.delta)}">${money(x.delta, true)}${x.known < x.of ? ` <small class="muted">(${count(x.known)} of ${count(x.of)} known)</small>` : ""}</td></tr>`}`).join("");
   const biggest = {};
   for (const level of ["practice", "network"]) {
     const mine = s.lines.filter((x) => x.level === level).sort((x, y) => Math.abs(Number(y.delta)) - Math.abs(Number(x.delta)));
