@@ -6,7 +6,7 @@ member practices' values, then the formula parameters of its level computed from
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -63,14 +63,14 @@ def apply_formulas(ctx: Context, formulas: Iterable[Parameter]) -> None:
         ctx.sources[param.id] = f"computed: {param.title.lower()}"
 
 
-def contexts(population: Population, fields: dict[str, FieldDef], national: Mapping[str, Value]) -> list[Context]:
-    """A context per practice and per network of the population (formulas not yet applied)."""
-    found: list[Context] = []
+def contexts(population: Population, fields: dict[str, FieldDef], national: Mapping[str, Value]) -> Iterator[Context]:
+    """A context per practice, then per network, of the population (formulas not yet applied), built
+    one at a time so that a caller working in batches holds only its batch."""
     for practice in population.practices.values():
         ctx = Context(EntityLevel.practice, practice.code, practice.name, practice.commissioner_code,
                       as_env(national, practice.values))
         ctx.sources = {k: str(v) for k, v in practice.provenance.items()}
-        found.append(ctx)
+        yield ctx
     aggregated = [f for f in fields.values() if f.level is Level.practice and f.aggregate]
     for network in population.networks.values():
         ctx = Context(EntityLevel.network, network.code, network.name, network.commissioner_code,
@@ -87,8 +87,7 @@ def contexts(population: Population, fields: dict[str, FieldDef], national: Mapp
                 continue
             ctx.env[target] = aggregate(f, [m.values[f.name] for m in members])
             ctx.sources[target] = f"sum of {len(members)} member practices"
-        found.append(ctx)
-    return found
+        yield ctx
 
 
 def aggregate(f: FieldDef, member_values: list[FactValue]) -> Value:

@@ -27,10 +27,10 @@ PENNY = Decimal("0.01")
 
 def to_penny(amount: Exact) -> Decimal:
     """`amount` rounded to the penny, half up (away from zero on an exact half), with two places."""
-    exact = Fraction(amount)
-    rounded = int(abs(exact) * 100 + Fraction(1, 2))  # int() of a positive number is its floor
-    signed = -rounded if exact < 0 else rounded
-    return Decimal(signed).scaleb(-2)
+    numerator, denominator = amount.as_integer_ratio()
+    # floor(|amount| × 100 + ½) in whole numbers: floor((200·|n| + d) / 2d)
+    rounded = (200 * abs(numerator) + denominator) // (2 * denominator)
+    return Decimal(-rounded if numerator < 0 else rounded).scaleb(-2)
 
 
 def exact_sum(amounts: Iterable[Exact]) -> Fraction:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -33,8 +34,9 @@ class InstalmentState(StrEnum):
     """Held back while an obligation the payment depends on is not met."""
 
 
-class Instalment(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, slots=True)
+class Instalment:
+    """One month's payment of a line: a light record (a national run makes a few hundred thousand)."""
 
     month: date
     """First day of the month the money accrues for."""
@@ -98,12 +100,16 @@ class InputGap(BaseModel):
     """Every entity lacking it, sorted."""
 
 
-class Evaluation(BaseModel):
+class EvaluationHeader(BaseModel):
+    """What an evaluation is of, and what is known before its first finding: the version, the date,
+    the area, the engine, the values set, the input issues and the inputs lacking. A streamed
+    evaluation (:mod:`contract.evaluation.stream`) gives this first, then its findings one entity at
+    a time."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: str
     as_of: date
-    findings: list[Finding]
     issues: list[InputIssue] = Field(default_factory=list)
     gaps: list[InputGap] = Field(default_factory=list)
     """Inputs the rules read that some practices or networks lack (their findings say input missing)."""
@@ -113,6 +119,17 @@ class Evaluation(BaseModel):
     """The area asked for (`--commissioner`, `--pcn`) in words, e.g. "commissioner 03N: 15 networks,
     78 practices"; None when the evaluation covers every practice and network read."""
     engine: str = "durable_rules"
+
+
+class Evaluation(EvaluationHeader):
+    """An evaluation with all its findings in memory (for the Python API and analyses over a few
+    entities; a national report streams instead: :func:`contract.evaluation.evaluate.evaluate_stream`)."""
+
+    findings: list[Finding]
+
+    @property
+    def header(self) -> EvaluationHeader:
+        return EvaluationHeader(**{name: getattr(self, name) for name in EvaluationHeader.model_fields})
 
     def for_entity(self, code: str) -> list[Finding]:
         return [f for f in self.findings if f.entity_code == code]

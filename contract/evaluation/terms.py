@@ -42,6 +42,16 @@ class TermFindings:
         self.version = builder.version
         self.as_of = builder.as_of
         self.funders = _funders(builder.version)
+        self._names: dict[str, frozenset[str]] = {}
+
+    def names(self, term: Obligation | Entitlement) -> frozenset[str]:
+        """The names a term's findings show the values of: those its expressions read, and its rate
+        (worked out once per term, not once per entity)."""
+        found = self._names.get(term.id)
+        if found is None:
+            rate = {term.rate} if isinstance(term, Entitlement) and term.rate else set()
+            found = self._names[term.id] = frozenset(expression_names(term) | rate)
+        return found
 
     def for_entity(self, ctx: Context, outcome: Outcome) -> tuple[list[Finding], dict[str, Status]]:
         """The entity's obligations, then its entitlements (whose schedules read the obligations'
@@ -60,7 +70,7 @@ class TermFindings:
 
     def obligation(self, ctx: Context, term: Obligation, outcome: Outcome) -> Finding:
         b = self.builder
-        names = expression_names(term)
+        names = self.names(term)
         due = b.due_date(term, ctx)
         if term.in_effect and self.as_of < term.in_effect.start:
             return b.finding(ctx, term, Status.not_yet_due, f"Takes effect on {term.in_effect.start}.", names, due=due)
@@ -90,7 +100,7 @@ class TermFindings:
 
     def entitlement(self, ctx: Context, term: Entitlement, outcome: Outcome, statuses: dict[str, Status]) -> Finding:
         b = self.builder
-        names = expression_names(term) | ({term.rate} if term.rate else set())
+        names = self.names(term)
         if term.eligible_when:
             eligible = outcome.value(f"{term.id}#eligible_when")
             if eligible is False:
