@@ -16,8 +16,9 @@ def unit_id(ctx: Context) -> str:
     return f"{ctx.level.value}:{ctx.code}"
 
 
-def _engine_facts(ctx: Context) -> dict[str, EngineValue]:
-    return {k: engine_value(v) for k, v in ctx.env.items()}
+def _engine_facts(ctx: Context, wanted: frozenset[str]) -> dict[str, EngineValue]:
+    """The entity's values that some ruleset of its level reads, as the engine takes them."""
+    return {k: engine_value(v) for k, v in ctx.env.items() if k in wanted}
 
 
 def decide(version: Version, ctxs: list[Context], use_reference: bool = False) -> dict[str, Outcome]:
@@ -26,10 +27,12 @@ def decide(version: Version, ctxs: list[Context], use_reference: bool = False) -
     compiled = compile_version(version)
     merged: dict[str, tuple[set[str], set[str]]] = {}
     for level in (EntityLevel.practice, EntityLevel.network):
-        units = [(unit_id(c), _engine_facts(c)) for c in ctxs if c.level is level]
+        rulesets = compiled.for_level(level)
+        wanted = frozenset().union(*(r.names for r in rulesets))
+        units = [(unit_id(c), _engine_facts(c, wanted)) for c in ctxs if c.level is level]
         if not units:
             continue
-        for ruleset in compiled.for_level(level):
+        for ruleset in rulesets:
             outcomes = run_reference(ruleset, units) if use_reference else shared_engine().run(ruleset, units)
             for unit, outcome in outcomes.items():
                 true, false = merged.setdefault(unit, (set(), set()))

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 
 Exact = Fraction | Decimal | int
 """An exact amount: a Decimal or int as given, or a Fraction from a division."""
@@ -34,10 +35,12 @@ def to_penny(amount: Exact) -> Decimal:
 
 
 def exact_sum(amounts: Iterable[Exact]) -> Fraction:
-    """The sum of exact amounts, with no rounding at any step."""
-    return sum((Fraction(a) for a in amounts), Fraction(0))
+    """The sum of exact amounts, with no rounding at any step (Fraction + Decimal is not defined, so
+    Decimals are made Fractions first; Fractions and ints add as they are)."""
+    return sum((a if isinstance(a, Fraction | int) else Fraction(a) for a in amounts), Fraction(0))
 
 
+@cache
 def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 

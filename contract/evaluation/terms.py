@@ -19,7 +19,7 @@ from contract.evaluation.methods import Unpriced, method_for
 from contract.evaluation.money import Exact, payment_date, split_total
 from contract.evaluation.results import Finding, Instalment, InstalmentState, Status
 from contract.lang import text
-from contract.lang.expressions import describe_value, parse_condition, refs
+from contract.lang.expressions import condition_names, describe_value
 from contract.spec.references import expression_names
 from contract.spec.schema import Entitlement, Obligation, Version
 
@@ -82,7 +82,7 @@ class TermFindings:
                 return b.finding(ctx, term, Status.not_applicable,
                                  f"Does not apply: {b.sentence(term.applies_when, ctx)} is false.", names, due=due)
             if applies is None:
-                missing = b.missing(ctx, refs(parse_condition(term.applies_when)))
+                missing = b.missing(ctx, condition_names(term.applies_when))
                 return b.finding(ctx, term, Status.input_missing,
                                  f"Cannot tell whether it applies: {', '.join(missing)} not given.",
                                  names, due=due, missing=missing)
@@ -94,7 +94,7 @@ class TermFindings:
             return b.finding(ctx, term, Status.not_yet_due, f"Due on {describe_value(due)}: {rule}.", names, due=due)
         if met is False:
             return b.finding(ctx, term, Status.not_met, f"Not met, because this is false: {rule}.", names, due=due)
-        missing = b.missing(ctx, refs(parse_condition(term.requirement)))
+        missing = b.missing(ctx, condition_names(term.requirement))
         return b.finding(ctx, term, Status.input_missing, f"Cannot decide: {', '.join(missing)} not given. "
                          f"Rule: {rule}.", names, due=due, missing=missing)
 
@@ -107,7 +107,7 @@ class TermFindings:
                 return b.finding(ctx, term, Status.not_applicable,
                                  f"Not payable: {b.sentence(term.eligible_when, ctx)} is false.", names)
             if eligible is None:
-                missing = b.missing(ctx, refs(parse_condition(term.eligible_when)))
+                missing = b.missing(ctx, condition_names(term.eligible_when))
                 return b.finding(ctx, term, Status.input_missing,
                                  f"Cannot tell whether it is payable: {', '.join(missing)} not given.",
                                  names, missing=missing)

@@ -80,6 +80,9 @@ class National:
     dated: dict[str, DatedValue] = field(default_factory=dict)
     """The dated value each spec parameter took (not the overridden ones)."""
     overridden: dict[str, Decimal] = field(default_factory=dict)
+    _dated_rates: dict[tuple[str, date], Decimal | None] = field(default_factory=dict, compare=False, repr=False)
+    """Dated rates already looked up (the same for every entity): (parameter id, month) -> rate."""
+    _sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def rate_on(self, param: Parameter, day: date, env: dict[str, Value]) -> Decimal | None:
         """A rate for one month: the user's value if set, the formula's value for this entity if a
@@ -89,11 +92,20 @@ class National:
         if param.formula:
             computed = env.get(param.id)
             return None if computed is None else _number(param, computed)
-        found = value_at(param, day, self.as_of)
-        return None if found is None else _number(param, typed_value(param, found.value))
+        key = (param.id, day)
+        if key not in self._dated_rates:
+            found = value_at(param, day, self.as_of)
+            self._dated_rates[key] = None if found is None else _number(param, typed_value(param, found.value))
+        return self._dated_rates[key]
 
     def source_of(self, name: str) -> str:
         """Where a national value comes from, in words ("" when it is not a national value)."""
+        known = self._sources.get(name)
+        if known is None:
+            known = self._sources[name] = self._source_words(name)
+        return known
+
+    def _source_words(self, name: str) -> str:
         if name in self.overridden:
             return OVERRIDE_SOURCE
         dated = self.dated.get(name)

@@ -224,6 +224,18 @@ def parse_formula(source: str) -> Formula:
 # Walking
 
 
+@lru_cache(maxsize=4096)
+def formula_names(source: str) -> frozenset[str]:
+    """Every name a formula reads, worked out once per formula text."""
+    return frozenset(refs(parse_formula(source)))
+
+
+@lru_cache(maxsize=4096)
+def condition_names(source: str) -> frozenset[str]:
+    """Every name a condition reads, worked out once per condition text."""
+    return frozenset(refs(parse_condition(source)))
+
+
 def refs(tree: Formula | Condition) -> set[str]:
     """Every name an expression reads."""
     if isinstance(tree, Ref):

@@ -27,7 +27,7 @@ from contract.evaluation.methods.rate import accruing_months
 from contract.evaluation.money import Exact, split_total, to_penny
 from contract.evaluation.values import OVERRIDE_SOURCE
 from contract.lang import text
-from contract.lang.expressions import Value, describe_value, parse_formula, refs
+from contract.lang.expressions import Value, describe_value, formula_names
 from contract.spec.schema import Entitlement, Indicator, IndicatorSet, Method, Parameter, Version
 
 _SCHEMES = {Method.qof_points: "QOF", Method.iif_points: "IIF"}
@@ -45,7 +45,7 @@ class _Line:
 def _formula_inputs(param: Parameter | None) -> set[str]:
     if param is None:
         return set()
-    return refs(parse_formula(param.formula)) if param.formula else {param.id}
+    return set(formula_names(param.formula)) if param.formula else {param.id}
 
 
 def _parameter(version: Version, term_id: str) -> Parameter:

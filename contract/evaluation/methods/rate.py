@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 
 from contract.evaluation.context import Context
 from contract.evaluation.findings import FindingBuilder
@@ -20,7 +21,7 @@ from contract.evaluation.methods.base import Payment, Unpriced
 from contract.evaluation.money import Exact, months, split_total
 from contract.evaluation.values import OVERRIDE_SOURCE
 from contract.lang import text
-from contract.lang.expressions import describe_value, parse_formula, refs
+from contract.lang.expressions import describe_value, formula_names
 from contract.spec.schema import Entitlement, Method, Parameter, RatePeriod, Version
 from contract.spec.vocab import PER_WORDS, PERIOD_WORDS
 
@@ -61,14 +62,15 @@ class RateTimesBasis:
         formula_unknown = bool(rate_term.formula) and rate_term.id not in ctx.env \
             and rate_term.id not in builder.national.overridden
         if basis is None or formula_unknown:
-            wanted = [term.basis] if basis is None else sorted(refs(parse_formula(rate_term.formula or "")))
+            wanted = [term.basis] if basis is None else sorted(formula_names(rate_term.formula or ""))
             missing = builder.missing(ctx, wanted)
             return Unpriced(f"Cannot compute: {', '.join(missing)} not given.", missing, names)
         if isinstance(basis, bool) or not isinstance(basis, Decimal):
             raise ValueError(f"{term.id}: the basis {term.basis} is {basis!r}, not a number")
         divisor = months_in_period(rate_term, len(months(term.accrual.start, term.accrual.end)))
         rates = [(m, r) for m in accruing_months(term) if (r := builder.rate_on(rate_term, m, ctx)) is not None]
-        exact: list[tuple[date, Exact]] = [(m, Fraction(basis) * Fraction(r) / divisor) for m, r in rates]
+        per_unit = Fraction(basis) / divisor
+        exact: list[tuple[date, Exact]] = [(m, per_unit * _fraction(r)) for m, r in rates]
         total, _ = split_total(exact)
         return Payment(total, exact, self._explain(builder, ctx, term, rate_term, basis, rates, divisor, total))
 
@@ -93,6 +95,12 @@ class RateTimesBasis:
             over = f" ÷ {divisor}" if divisor != 1 else ""
             arithmetic = f"{label} {describe_value(basis)} × ({parts}) {per} {period}{given}{over}"
         return f"{arithmetic}, over {len(rates)} month(s) = {text.gbp(total)}."
+
+
+@cache
+def _fraction(rate: Decimal) -> Fraction:
+    """A rate as an exact fraction (the same few rates for every entity)."""
+    return Fraction(rate)
 
 
 def _runs(rates: list[tuple[date, Decimal]]) -> list[tuple[date, Decimal, int]]:

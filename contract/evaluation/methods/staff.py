@@ -21,14 +21,14 @@ from contract.evaluation.methods.base import Payment, Unpriced
 from contract.evaluation.money import Exact, exact_sum, split_total
 from contract.evaluation.staff import reimburse_staff
 from contract.lang import text
-from contract.lang.expressions import parse_formula, refs
+from contract.lang.expressions import formula_names
 from contract.spec.schema import Entitlement, Method, Parameter, RolesTable, Version
 
 
 def _formula_inputs(version: Version, param_id: str) -> set[str]:
     param = version.terms.get(param_id)
     if isinstance(param, Parameter) and param.formula:
-        return refs(parse_formula(param.formula))
+        return set(formula_names(param.formula))
     return {param_id}
 
 

@@ -102,9 +102,12 @@ def sanction_findings(builder: FindingBuilder, prepared: Prepared, ctx: Context,
     """A finding per ladder of the entity's level, when it has events or failing obligations
     (`statuses`: the entity's obligations; `findings`: its entitlements, whose schedules price a
     withholding recorded without an amount)."""
-    found = []
+    found: list[Finding] = []
+    mine = prepared.by_entity.get(ctx.code, [])
+    if not mine and Status.not_met not in statuses.values():
+        return found  # the usual case: nothing to walk
     for lad in prepared.ladders_at(ctx.level):
-        events = [e for e in prepared.by_entity.get(ctx.code, []) if lad.covers(e.term_id)]
+        events = [e for e in mine if lad.covers(e.term_id)]
         failing = sorted(t for t, s in statuses.items() if s is Status.not_met and lad.covers(t))
         if not events and not failing:
             continue
