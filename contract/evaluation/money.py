@@ -37,7 +37,10 @@ def to_penny(amount: Exact) -> Decimal:
 def exact_sum(amounts: Iterable[Exact]) -> Fraction:
     """The sum of exact amounts, with no rounding at any step (Fraction + Decimal is not defined, so
     Decimals are made Fractions first; Fractions and ints add as they are)."""
-    return sum((a if isinstance(a, Fraction | int) else Fraction(a) for a in amounts), Fraction(0))
+    total = Fraction(0)
+    for a in amounts:
+        total += a if isinstance(a, Fraction | int) else Fraction(a)
+    return total
 
 
 @cache
