@@ -13,13 +13,28 @@ import io
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import cache
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
-from matplotlib import rc_context
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from contract.lang.text import rate
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+@cache
+def _mpl() -> SimpleNamespace:
+    """matplotlib, imported on the first chart: it takes longer to import than `contract explain`
+    takes to answer, and only the diff, impact and sweep reports and the docs draw charts."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    return SimpleNamespace(rc_context=rc_context, Figure=Figure, FuncFormatter=FuncFormatter,
+                           MaxNLocator=MaxNLocator)
 
 GAIN = "#0072B2"
 """Blue: gains, and the later version (colour-blind safe, Okabe–Ito)."""
@@ -72,14 +87,14 @@ def inline(svg: str) -> str:
 
 
 def _figure(width: float, height: float) -> Figure:
-    return Figure(figsize=(width, height), dpi=72)
+    return _mpl().Figure(figsize=(width, height), dpi=72)
 
 
 def paired_bars(title: str, labels: Sequence[str], before: Sequence[Decimal | None],
                 after: Sequence[Decimal | None], before_name: str, after_name: str) -> str:
     """Horizontal bars, two per label (before and after): money by payment stream, for instance.
     A missing amount (None) draws no bar."""
-    with rc_context(STYLE):
+    with _mpl().rc_context(STYLE):
         n = len(labels)
         fig = _figure(7.0, max(1.8, 0.5 * n + 1.0))
         ax = fig.add_subplot()
@@ -91,8 +106,8 @@ def paired_bars(title: str, labels: Sequence[str], before: Sequence[Decimal | No
                 color=AFTER, label=after_name)
         ax.set_yticks(ys, [_short(x) for x in labels])
         ax.invert_yaxis()
-        ax.xaxis.set_major_locator(MaxNLocator(5))
-        ax.xaxis.set_major_formatter(FuncFormatter(_money_axis))
+        ax.xaxis.set_major_locator(_mpl().MaxNLocator(5))
+        ax.xaxis.set_major_formatter(_mpl().FuncFormatter(_money_axis))
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_title(title)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -103,7 +118,7 @@ def gain_loss_bars(title: str, bands: Sequence[str], gainers: Sequence[int], los
                    unchanged: Sequence[int]) -> str:
     """For each band, how many gain (right of zero), how many lose (left) and how many are unchanged
     (grey, beside the gains): the distribution of gains and losses by list size."""
-    with rc_context(STYLE):
+    with _mpl().rc_context(STYLE):
         n = len(bands)
         fig = _figure(6.0, max(1.8, 0.45 * n + 1.2))
         ax = fig.add_subplot()
@@ -122,8 +137,8 @@ def gain_loss_bars(title: str, bands: Sequence[str], gainers: Sequence[int], los
         ax.invert_yaxis()
         widest = max([*losers, *(g + s for g, s in zip(gainers, unchanged, strict=True)), 1])
         ax.set_xlim(-widest * 1.3, widest * 1.3)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{abs(v):,.0f}"))
+        ax.xaxis.set_major_locator(_mpl().MaxNLocator(nbins=6, integer=True))
+        ax.xaxis.set_major_formatter(_mpl().FuncFormatter(lambda v, _p: f"{abs(v):,.0f}"))
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_xlabel("← lose · how many · gain →")
         ax.set_title(title)
@@ -135,7 +150,7 @@ def steps_over_versions(title: str, versions: Sequence[str], values: Sequence[De
                         unit_label: str = "") -> str:
     """A value in each version, as dots joined by steps (a version without the value is a gap), each
     labelled with its amount: a rate across the years."""
-    with rc_context(STYLE):
+    with _mpl().rc_context(STYLE):
         fig = _figure(7.0, 2.2)
         ax = fig.add_subplot()
         xs = list(range(len(versions)))
@@ -151,7 +166,7 @@ def steps_over_versions(title: str, versions: Sequence[str], values: Sequence[De
         ax.set_xticks(xs, list(versions), rotation=20, ha="right")
         ax.set_xlim(-0.5, len(versions) - 0.5)
         if unit_label == "£":
-            ax.yaxis.set_major_formatter(FuncFormatter(_money_axis))
+            ax.yaxis.set_major_formatter(_mpl().FuncFormatter(_money_axis))
         ax.set_title(title)
         return _svg(fig, title)
 
@@ -162,7 +177,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 def stacked_by_version(title: str, versions: Sequence[str], series: Sequence[tuple[str, Sequence[Decimal]]]) -> str:
     """One bar per version, stacked by series (payment streams, say), its total above it."""
-    with rc_context(STYLE):
+    with _mpl().rc_context(STYLE):
         fig = _figure(7.5, 3.2)
         ax = fig.add_subplot()
         xs = list(range(len(versions)))
@@ -175,8 +190,8 @@ def stacked_by_version(title: str, versions: Sequence[str], series: Sequence[tup
             ax.annotate(_money_axis(total), (x, total), xytext=(0, 3), textcoords="offset points", ha="center",
                         fontsize=10)
         ax.set_xticks(xs, list(versions), rotation=20, ha="right")
-        ax.yaxis.set_major_locator(MaxNLocator(5))
-        ax.yaxis.set_major_formatter(FuncFormatter(_money_axis))
+        ax.yaxis.set_major_locator(_mpl().MaxNLocator(5))
+        ax.yaxis.set_major_formatter(_mpl().FuncFormatter(_money_axis))
         ax.set_ylim(0, max([*bottom, 1.0]) * 1.15)
         ax.set_title(title)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
