@@ -25,7 +25,10 @@ from contract.analysis.reconcile import (
     stream_of,
 )
 from contract.io.readers import read_with_payments
+from contract.io.readers.payments import STREAMS
 from contract.render.reconcile import to_csv, to_json, to_markdown
+from contract.spec.loader import load_version, version_ids
+from contract.spec.schema import Entitlement, PaymentStream
 from tests.conftest import real_data
 
 YEAR_END = date(2021, 3, 31)
@@ -163,13 +166,33 @@ def test_markdown_and_json(result):
 
 
 def test_stream_table_and_quantiles():
-    assert stream_of("2020-21", "payment.extended_hours") == "extended_hours"
-    assert stream_of("2023-24", "payment.enhanced_access") == "enhanced_access"
-    assert stream_of("2020-21", "rate.extended_hours") is None
+    assert stream_of(load_version("2020-21"), "payment.extended_hours") == "extended_hours"
+    assert stream_of(load_version("2023-24"), "payment.enhanced_access") == "enhanced_access"
+    assert stream_of(load_version("2020-21"), "rate.extended_hours") is None
+    assert stream_of(load_version("2024-25"), "payment.global_sum") is None
     values = [Decimal(v) for v in ("1", "2", "3", "4", "5")]
     assert quantile(values, Decimal("0.25")) == 2
     assert quantile(values, Decimal("0.5")) == 3
     assert quantile([Decimal(1), Decimal(2)], Decimal("0.5")) == Decimal("1.5")
+
+
+def test_the_specs_streams_are_the_payments_files_headings():
+    """Every stream a spec may name is a heading the payments reader knows, and the other way round."""
+    assert set(STREAMS) == {s.value for s in PaymentStream}
+
+
+@pytest.mark.parametrize("version_id", version_ids())
+def test_every_pcn_payment_line_names_its_stream(version_id):
+    """Each version's PCN payment lines say what they are paid under (the lines paid by the
+    network DES: participation, leadership, support, access, roles, IIF, care homes); only the lines
+    the payments reader has no heading for leave it out: those outside the DES (global sum, QOF, the
+    proposals' consolidated line) and the 2023-24 capacity and access payments."""
+    version = load_version(version_id)
+    outside = {"payment.global_sum", "payment.qof", "payment.core_consolidation",
+               "payment.capacity_access_improvement", "payment.capacity_access_support"}
+    for term in version.terms.values():
+        if isinstance(term, Entitlement):
+            assert (term.paid_under is None) == (term.id in outside), f"{version_id} {term.id}"
 
 
 @pytest.mark.realdata

@@ -2,8 +2,7 @@
 
 One evaluation (:func:`contract.evaluation.evaluate.evaluate`) gives the amount due for each payment
 line; nothing here computes money. Each line is put under one of the payments file's streams by
-:data:`STREAM_BY_TERM` (the one table of that mapping: it belongs in the specs, as a ``stream:`` per
-entitlement, once the schema has one). Participation is compared per practice; every other stream per
+its spec's ``paid_under`` (:func:`stream_of`). Participation is compared per practice; every other stream per
 network, the paid side summed over the network's practices in the payments file, since a network's
 money goes to the practice that is its nominated payee (a payee that is not a practice is not in the
 file: such a network's paid amount is blank, "payee outside the practice file").
@@ -30,34 +29,19 @@ from contract.spec.facts import Population
 from contract.spec.loader import load_version
 from contract.spec.schema import Entitlement, Version
 
-STREAM_BY_TERM: dict[str, str] = {
-    "payment.network_participation": "participation",
-    "payment.network_participation_until_opt_out": "participation",
-    "payment.clinical_director": "leadership",
-    "payment.leadership_management": "leadership",
-    # NHS Payments' "PCN Support" is core PCN funding (£1.50 a registered patient) plus, in 2020-21,
-    # the PCN support payment (27p a weighted patient): measured, see docs/reconcile.md.
-    "payment.core_pcn_funding": "support",
-    "payment.core_pcn_funding_adjusted": "support",
-    "payment.pcn_support": "support",
-    "payment.extended_hours": "extended_hours",
-    "payment.enhanced_access": "enhanced_access",
-    "payment.additional_roles": "workforce",
-    "payment.iif": "iif",
-    "payment.care_home_premium": "care_home_premium",
-}
-"""Payment line (term id) -> the payments file's stream it is paid under."""
-
-
 TOLERANCE = Decimal("0.01")
 """Paid within 1% of due counts as agreeing."""
 RATIO_PLACES = Decimal("0.000001")
 PAYEE_OUTSIDE = "payee outside the practice file"
 
 
-def stream_of(version_id: str, term_id: str) -> str | None:
-    """The stream a version's payment line is paid under, or None if it has none in the payments file."""
-    return STREAM_BY_TERM.get(term_id)
+def stream_of(version: Version, term_id: str) -> str | None:
+    """The stream a version's payment line is paid under (its spec's `paid_under`), or None if it
+    has none in the payments file (or is not a payment line)."""
+    term = version.terms.get(term_id)
+    if isinstance(term, Entitlement) and term.paid_under is not None:
+        return term.paid_under.value
+    return None
 
 
 class RowStatus(StrEnum):
@@ -138,7 +122,7 @@ def reconcile(version: Version | str, population: Population, payments: Payments
 def compare(spec: Version, evaluation: Evaluation, population: Population, payments: Payments,
             *, largest: int = 10) -> Reconciliation:
     """:func:`reconcile` on an evaluation already made (of ``population`` under ``spec``)."""
-    terms = {t.id: stream_of(spec.id, t.id) for t in spec.terms.values() if isinstance(t, Entitlement)}
+    terms = {t.id: stream_of(spec, t.id) for t in spec.terms.values() if isinstance(t, Entitlement)}
     by_stream: dict[str, list[str]] = {}
     for term_id, stream in terms.items():
         if stream is not None:

@@ -225,6 +225,28 @@ class Method(StrEnum):
 INDICATOR_METHODS = (Method.qof_points, Method.iif_points)
 
 
+class PaymentStream(StrEnum):
+    """The PCN headings of NHS Digital's "NHS Payments to General Practice" file: what a payment line
+    is reported as paid under (`contract reconcile` compares the two under these headings)."""
+
+    participation = "participation"
+    """PCN Participation (paid to each practice)."""
+    leadership = "leadership"
+    """PCN Leadership: clinical director, and leadership and management."""
+    support = "support"
+    """PCN Support: core PCN funding and, in 2020-21, the PCN support payment."""
+    extended_hours = "extended_hours"
+    """PCN Extended Hours Access."""
+    enhanced_access = "enhanced_access"
+    """PCN Enhanced Access (from October 2022)."""
+    workforce = "workforce"
+    """PCN Workforce: the additional roles reimbursement."""
+    iif = "iif"
+    """PCN Investment and Impact Fund."""
+    care_home_premium = "care_home_premium"
+    """PCN Care Home Premium."""
+
+
 class Entitlement(TermBase):
     kind: Literal["entitlement"]
     level: EntityLevel
@@ -253,6 +275,9 @@ class Entitlement(TermBase):
     aspiration: str | None = None
     """For indicator methods: id of a percent parameter, the share of the expected payment paid in
     monthly aspiration instalments; the balance follows at `schedule.final_payment`."""
+    paid_under: PaymentStream | None = None
+    """The heading of NHS Digital's payments file this line is paid under; left out for a line the
+    file has no PCN heading for (the global sum, QOF, the proposals' consolidated line)."""
 
     @model_validator(mode="after")
     def _method_fields(self) -> Entitlement:
