@@ -14,7 +14,8 @@ from contract.spec import schema
 API_SECTIONS: list[tuple[str, list[str]]] = [
     ("Loading the specs", ["contract.spec.loader.version_ids", "contract.spec.loader.read_meta",
                            "contract.spec.loader.load_version"]),
-    ("Evaluating", ["contract.evaluation.evaluate.evaluate", "contract.evaluation.cases.load_cases"]),
+    ("Evaluating", ["contract.evaluation.evaluate.evaluate", "contract.evaluation.evaluate.evaluate_stream",
+                    "contract.evaluation.stream.FindingStream", "contract.evaluation.cases.load_cases"]),
     ("Comparing versions", ["contract.analysis.diff.diff", "contract.analysis.diff.diff_many",
                             "contract.analysis.impact.impact"]),
     ("Synthetic data", ["contract.io.generate.generate"]),
