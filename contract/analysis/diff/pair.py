@@ -49,7 +49,9 @@ def _words(value: object) -> str | None:
         return ", ".join(str(v) for v in value) if value else "none"
     if isinstance(value, BaseModel):
         return ", ".join(f"{k}: {v}" for k, v in value.model_dump(mode="json", exclude_none=True).items())
-    if isinstance(value, bool | date | Decimal | int):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return fmt.number(value)  # 1,250, as describe_value writes a whole number
+    if isinstance(value, bool | date | Decimal):
         return describe_value(value)
     return str(value)
 
