@@ -34,6 +34,7 @@ from contract.analysis.diff import (
     diff_many,
     frequency_days,
     salient,
+    show_value,
 )
 from contract.lang.redline import Op, clauses, new_text, old_text, redline, to_critic, to_html
 from contract.spec.loader import SPECS_ROOT, load_version, read_meta, version_ids
@@ -121,7 +122,8 @@ def test_a_higher_rate_is_funding_up_with_money_for_an_average_network():
     assert change.money.delta == Decimal("12500.00")
     line = next(x for x in d.money.lines if x.term_id == "payment.network")
     assert (line.old, line.new) == (Decimal("75000.00"), Decimal("87500.00"))
-    assert "£1.5 per registered patient a year to £1.75 per registered patient a year" in d.summary
+    # Money in the one rate format (contract.lang.text.rate): £1.50, not "£1.5".
+    assert "£1.50 per registered patient a year to £1.75 per registered patient a year" in d.summary
     assert "50,000 registered patients" in d.summary
     assert "not a contract figure" in d.summary
 
@@ -282,9 +284,29 @@ def test_a_mid_year_value_is_listed_and_classified_month_by_month():
     d = diff(BASE, replaced(BASE, "param.rate_network", values=values))
     f = field_of(d, "param.rate_network", "values")
     assert f.classification is ChangeClass.funding_up
-    assert "from 1 October 2019: £1.8 per registered patient a year" in f.new
+    assert f.new == ("from 1 April 2019: £1.50 per registered patient a year; "
+                     "from 1 October 2019: £1.80 per registered patient a year")
     # Six months at £1.50 and six at £1.80: 50,000 × (0.75 + 0.90) = £82,500.00
     assert d.change("param.rate_network").money.new == Decimal("82500.00")
+
+
+@pytest.mark.parametrize(("unit", "value", "per", "period", "words"), [
+    ("gbp", Decimal("1.5"), "registered_patient", "year", "£1.50 per registered patient a year"),
+    ("gbp", Decimal("0.147"), "weighted_patient", "month", "£0.147 per weighted patient a month"),
+    ("gbp", "37810", None, None, "£37,810"),
+    ("gbp", "not a number", None, None, "not a number"),
+    ("percent", Decimal("12.5"), None, None, "12.5%"),
+    ("minutes", Decimal(30), "1000_patients", "week", "30 minutes per 1,000 patients a week"),
+    ("date", date(2019, 5, 15), None, None, "15 May 2019"),
+])
+def test_a_value_is_written_with_its_unit_and_money_in_the_one_rate_format(unit, value, per, period, words):
+    # Written as the sources write them: "£0.147 per weighted patient" (written answer 257552,
+    # https://parallelparliament.co.uk/question/257552), "£37,810" (the 2019/20 clinical pharmacist
+    # cap, Pharmaceutical Journal, "primary care networks to be fully reimbursed for pharmacists",
+    # https://pharmaceutical-journal.com/article/news/
+    # primary-care-networks-to-be-fully-reimbursed-for-pharmacists-under-updated-gp-contract).
+    # A spec value that is not money is shown as it stands, never with a £ it does not have.
+    assert show_value(_param("param.x", unit, Decimal(0), per=per, period=period), value) == words
 
 
 def test_sanction_steps():
@@ -660,6 +682,10 @@ def test_2019_20_against_2020_21_shows_the_funding_changes_and_the_unfunded_obli
     assert all(ChangeClass.funding_up in c.classes for c in premium)
     assert d.unfunded, "the 2020-21 service specifications arrive with no funding of their own"
     assert "Obligations added with no funding" in d.summary
+    # A role's maximum is money in the one rate format: the clinical pharmacist cap of £37,810 (70%,
+    # 2019/20) became £55,670 (100%, 2020/21), as the specs' notes cite them.
+    cap = next(f for f in d.change("arrs.roles").fields if f.label == "role Clinical pharmacist: max per wte year")
+    assert (cap.old, cap.new, cap.classification) == ("£37,810", "£55,670", ChangeClass.funding_up)
     text = _run("diff", "2019-20", "2020-21", "--format", "json")
     assert json.loads(text)["unfunded"] == d.unfunded
 

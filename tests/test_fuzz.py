@@ -23,7 +23,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 
 from contract.cli.app import main
 from contract.io.generate import NETWORK_HEADER, PARTNER_HEADER
-from contract.io.readers import read_all
+from contract.io.readers import InputFiles, read_files
 from contract.io.readers.events import read_events
 from contract.spec.facts import InputError
 from contract.spec.loader import load_version
@@ -108,7 +108,7 @@ def status_of(args: list[str]) -> int:
 def every_row_used_or_named(**files: Path) -> None:
     """Read the files as `evaluate` would: an InputError for the file, or every row accounted for."""
     try:
-        _population, summary, _paid = read_all(**files)
+        summary = read_files(InputFiles.of(**files)).summary
     except InputError as exc:
         problem = exc
     else:

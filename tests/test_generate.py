@@ -15,20 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contract.io.generate import FIXED_TIME, GeneratedFiles, generate
-from contract.io.readers import ReadSummary, read_inputs
+from contract.io.readers import InputFiles, ReadSummary, read_files
 from contract.spec.facts import Population
 
 FILES = ("epcn", "qof", "gp_reg", "practices", "networks", "staff")
 
 
 def read_all(files: GeneratedFiles, lists: str = "qof") -> tuple[Population, ReadSummary]:
-    return read_inputs(
-        register=files.epcn,
-        lists=getattr(files, lists),
-        practices=files.practices,
-        networks=files.networks,
-        staff=files.staff,
-    )
+    read = read_files(InputFiles.of(register=files.epcn, lists=getattr(files, lists), practices=files.practices,
+                                    networks=files.networks, staff=files.staff))
+    return read.population, read.summary
 
 
 @pytest.fixture(scope="module")

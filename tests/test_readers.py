@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
 from contract.io.generate import NETWORK_HEADER, PARTNER_HEADER
 from contract.io.readers import (
+    InputFiles,
     ReadSummary,
     load_catalogue,
     read_epcn,
-    read_inputs,
+    read_files,
     read_lists,
     read_population,
     read_practices,
@@ -97,6 +100,13 @@ def small_register(tmp_path: Path) -> Path:
         [network("U00001"), network("U00002", "99A")],
         [partner("A00001", "U00001"), partner("A00002", "U00001"), partner("B00001", "U00002", "99A")],
     )
+
+
+def read_inputs(**files: Any) -> tuple[Population, ReadSummary]:
+    """`read_files` of the files named by keyword (as `InputFiles.of` takes them): the population and
+    what each file gave."""
+    read = read_files(InputFiles.of(**files))
+    return read.population, read.summary
 
 
 def assert_balanced(summary: ReadSummary) -> None:
@@ -506,3 +516,31 @@ def test_every_catalogue_field_is_documented(catalogue: dict[str, FieldDef]) -> 
     page = (Path(__file__).resolve().parents[1] / "docs" / "inputs.md").read_text(encoding="utf-8")
     missing = [name for name in catalogue if f"| `{name}` |" not in page]
     assert missing == [], f"fields not documented in docs/inputs.md: {missing}"
+
+
+def test_input_files_name_each_file_once_in_whatever_form_it_is_given() -> None:
+    files = InputFiles.of(register="epcn.xlsx", lists="qof.csv", staff=Path("staff.csv"))
+    assert files == InputFiles(register=Path("epcn.xlsx"), lists=(Path("qof.csv"),), staff=Path("staff.csv"))
+    assert InputFiles.of(lists=["a.csv", Path("b.csv")]).lists == (Path("a.csv"), Path("b.csv"))
+    assert InputFiles.of(lists=[]) == InputFiles.of() == InputFiles()
+    every = InputFiles.of(payments="pay.csv", staff="s.csv", networks="n.csv", practices="p.csv",
+                          lists=["l1.csv", "l2.csv"], register="r.xlsx")
+    assert every.given() == [Path(n) for n in ("r.xlsx", "l1.csv", "l2.csv", "p.csv", "n.csv", "s.csv", "pay.csv")]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        every.register = Path("other.xlsx")  # frozen: a set of files is named once
+
+
+def test_read_files_reads_the_register_first_whatever_the_order_named(small_register: Path, tmp_path: Path) -> None:
+    qof = write(tmp_path, "qof.csv", QOF_HEAD + "A00001,LD,5,TOTAL,4000\n")
+    read = read_files(InputFiles(lists=(qof,), register=small_register))
+    assert [f.file for f in read.summary.files] == ["epcn.xlsx", "epcn.xlsx", "qof.csv"]
+    assert read.population.sources == [str(small_register), str(qof)]
+    assert read.population.practices["A00001"].values["registered_list"] == 4000
+    assert read.payments is None  # no payments file named
+
+
+def test_read_population_takes_the_files_by_keyword_only(small_register: Path) -> None:
+    assert set(read_population(register=small_register).practices) == \
+        set(read_files(InputFiles(register=small_register)).population.practices)
+    with pytest.raises(TypeError):
+        read_population(small_register)  # a file by position would be ambiguous

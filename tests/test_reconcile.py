@@ -24,9 +24,10 @@ from contract.analysis.reconcile import (
     reconcile,
     stream_of,
 )
-from contract.io.readers import read_with_payments
-from contract.io.readers.payments import STREAMS
+from contract.io.readers import InputFiles, ReadSummary, read_files
+from contract.io.readers.payments import STREAMS, Payments
 from contract.render.reconcile import to_csv, to_json, to_markdown
+from contract.spec.facts import Population
 from contract.spec.loader import load_version, version_ids
 from contract.spec.schema import Entitlement, PaymentStream
 from tests.conftest import real_data
@@ -52,9 +53,16 @@ def write(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
+def read_paid(payments: Path, **others: Path | list[Path]) -> tuple[Population, ReadSummary, Payments]:
+    """`read_files` of a payments file and any others: the population, the summary and what was paid."""
+    read = read_files(InputFiles.of(payments=payments, **others))
+    assert read.payments is not None  # a payments file was given
+    return read.population, read.summary, read.payments
+
+
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    population, _, payments = read_with_payments(write(tmp_path_factory.mktemp("pay") / "pay.csv", ROWS))
+    population, _, payments = read_paid(write(tmp_path_factory.mktemp("pay") / "pay.csv", ROWS))
     return reconcile("2020-21", population, payments, YEAR_END)
 
 
@@ -140,7 +148,7 @@ def test_a_gap_explained_by_the_payers_lists(tmp_path):
     networks.write_text("pcn_code,registered\nU00001,yes\n", encoding="utf-8")
     rows = [[*ROWS[0][:4], "1100", "1100", "1940.40", "2382.60", *ROWS[0][8:]],
             [*ROWS[1][:4], "2200", "2200", *ROWS[1][6:]]]
-    population, _, payments = read_with_payments(write(tmp_path / "pay.csv", rows), practices=practices,
+    population, _, payments = read_paid(write(tmp_path / "pay.csv", rows), practices=practices,
                                                  networks=networks)
     r = row(reconcile("2020-21", population, payments, YEAR_END), "leadership", "U00001")
     assert r.ratio == Decimal("1.1")
@@ -201,7 +209,7 @@ def test_national_2020_21_leadership_and_extended_hours_within_one_percent():
 
     The participation paid total is the national sum in ../shared/data/README.md (£102,204,924.07), since
     every practice row is counted once, in the population or as a practice not in it."""
-    population, _, payments = read_with_payments(
+    population, _, payments = read_paid(
         real_data("nhs-payments-2020-21.csv"), register=real_data("epcn-2019-12.xlsx"),
         lists=[real_data("qof-prevalence-2019-20.csv")])
     result = reconcile("2020-21", population, payments, YEAR_END)

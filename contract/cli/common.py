@@ -21,6 +21,8 @@ from typing import Annotated, Any, Literal
 import typer
 
 from contract.cli.errors import PipeClosed, UsageError
+from contract.io.readers import InputFiles, Payments, read_files
+from contract.spec.facts import Population
 
 INPUTS_PANEL = "Input files (see docs/inputs.md)"
 
@@ -154,9 +156,16 @@ def command(app: typer.Typer, name: str, run: Callable[[Any], int], params: list
     app.command(name, help=help)(invoke)
 
 
-def read_inputs(args: Any):
+def read_inputs(args: Any) -> Population:
     """Read the population; bad rows stop the run (exit 2) unless --keep-going."""
     return read_inputs_and_payments(args)[0]
+
+
+def input_files(args: Any) -> InputFiles:
+    """The input files a command was given (`--register`, `--lists`, ..., and `--payments` where
+    the command has it)."""
+    return InputFiles.of(register=args.register, lists=args.lists, practices=args.practices,
+                         networks=args.networks, staff=args.staff, payments=getattr(args, "payments", None))
 
 
 def inputs_as_of(args: Any) -> date | None:
@@ -165,29 +174,25 @@ def inputs_as_of(args: Any) -> date | None:
     return getattr(args, "as_of", None) or getattr(args, "as_of_a", None)
 
 
-def read_inputs_and_payments(args: Any, *, report: bool = True):
+def read_inputs_and_payments(args: Any, *, report: bool = True) -> tuple[Population, Payments | None]:
     """The population and, when the command has `--payments`, what was paid (else None); bad rows
     stop the run (exit 2) unless --keep-going. With `report=False` the issues are left for the
     command to pass to :func:`report_issues` (with any it finds later, such as events')."""
-    from contract.io.readers import read_all
-
     output = getattr(args, "output", None)
     if output is not None:
         check_output(output)
-    payments = getattr(args, "payments", None)
-    given = [args.register, *args.lists, args.practices, args.networks, args.staff, payments]
+    files = input_files(args)
+    given = files.given()
     for path in given:
-        if path is not None and not path.exists():
+        if not path.exists():
             raise UsageError(f"{path}: no such file")
-        if path is not None and path.is_dir():
+        if path.is_dir():
             raise UsageError(f"{path}: is a folder, not a file")
-    if not any([args.register, args.lists, args.practices, args.networks, payments]):
+    if not any([files.register, files.lists, files.practices, files.networks, files.payments]):
         raise UsageError("give at least one input file (--register, --lists, --practices or --networks)")
-    progress(f"reading inputs ({', '.join(str(p) for p in given if p)})")
-    as_of = inputs_as_of(args)
-    population, summary, paid = read_all(register=args.register, lists=args.lists or None,
-                                         practices=args.practices, networks=args.networks, staff=args.staff,
-                                         payments=payments, as_of=as_of)
+    progress(f"reading inputs ({', '.join(str(p) for p in given)})")
+    read = read_files(files, as_of=inputs_as_of(args))
+    population, summary = read.population, read.summary
     for file in summary.files:
         if file.rows_left_out:
             progress(str(file))
@@ -195,7 +200,7 @@ def read_inputs_and_payments(args: Any, *, report: bool = True):
     if report:
         report_issues(args, population.issues)
     progress(f"{len(population.practices):,} practices, {len(population.networks):,} networks")
-    return population, paid
+    return population, read.payments
 
 
 SHOWN_ISSUES = 50

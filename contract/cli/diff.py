@@ -16,7 +16,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from contract.analysis.diff import AVERAGE_NETWORK_PATIENTS, MultiDiff, VersionDiff, diff, diff_many
-from contract.cli.common import add_output, emit, parse_sets, progress
+from contract.analysis.impact import Impact
+from contract.cli.common import add_output, add_sets, argument, command, emit, option, parse_sets, progress
 from contract.cli.errors import UsageError
 from contract.render.diff import render
 from contract.spec.loader import load_version
@@ -26,14 +27,10 @@ PUBLISHED = Path(__file__).resolve().parents[1] / "published"
 
 def schema_models() -> dict[str, type[BaseModel]]:
     """Each published schema file and the model whose JSON output it describes."""
-    from contract.analysis.impact import Impact  # the impact module pulls in the engine: only when needed
-
     return {"diff.schema.json": VersionDiff, "multidiff.schema.json": MultiDiff, "impact.schema.json": Impact}
 
 
 def register(app) -> None:
-    from contract.cli.common import add_sets, argument, command, option
-
     params = [
         argument("versions", "two versions (A B), or three or more to line each term up across all of them",
                  list[str], metavar="VERSION", default=[]),

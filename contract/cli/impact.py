@@ -12,29 +12,31 @@ member practices pro rata to their registered lists. Rendering: contract.render.
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from contract.analysis.impact import TOP_N, impact
 from contract.cli.common import (
     add_filters,
     add_inputs,
     add_output,
+    add_sets,
     apply_filters,
+    argument,
     as_of_date,
+    command,
     emit,
     emit_bytes,
+    option,
     parse_sets,
     progress,
     read_inputs,
 )
+from contract.io.assumptions import apply_assumptions
 from contract.render.impact import FORMATS, render, render_bytes
 from contract.spec.loader import load_version
 
 
 def register(app) -> None:
-    from datetime import date
-
-    from contract.cli.common import add_sets, argument, command, option
-
     params = [
         argument("a", "the terms in force (or the earlier version)", metavar="A"),
         argument("b", "the proposal (or the later version)", metavar="B"),
@@ -66,8 +68,6 @@ def run(args) -> int:
     population = apply_filters(args, read_inputs(args))
     described: list[str] = []
     if args.assume:
-        from contract.io.assumptions import apply_assumptions
-
         population, assumptions = apply_assumptions(population, list(args.assume))
         described = [x.describe() for x in assumptions]
         for line in described:

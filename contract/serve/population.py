@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from contract.io.generate import generate
-from contract.io.readers import read_all
+from contract.io.readers import InputFiles, read_files
 from contract.spec.facts import Population
 
 SYNTHETIC_NOTE = ("SYNTHETIC population (contract.io.generate, seed {seed}, {scale} × England's size): invented "
@@ -46,9 +46,9 @@ class Served:
 def from_files(*, register: Path | None = None, lists: Sequence[Path] = (), practices: Path | None = None,
                networks: Path | None = None, staff: Path | None = None) -> Served:
     """The population in the given input files (read as `contract evaluate` reads them)."""
-    population, _summary, _paid = read_all(register=register, lists=list(lists) or None, practices=practices,
-                                           networks=networks, staff=staff)
-    files = [str(p) for p in (register, *lists, practices, networks, staff) if p is not None]
+    given = InputFiles.of(register=register, lists=lists, practices=practices, networks=networks, staff=staff)
+    population = read_files(given).population
+    files = [str(p) for p in given.given()]
     issues = len(population.issues)
     note = f"Input files: {', '.join(files)}" + (f" ({issues:,} bad rows left out)" if issues else "")
     return Served(population, PopulationInfo(source="files", files=files, practices=len(population.practices),

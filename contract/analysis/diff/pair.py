@@ -19,6 +19,7 @@ from contract.analysis.diff.classify import (
 )
 from contract.analysis.diff.models import OPPOSITE, ChangeClass, Direction, FieldChange, Shift
 from contract.analysis.diff.side import Side
+from contract.lang import text as fmt
 from contract.lang.expressions import describe_value
 from contract.lang.redline import redline
 
@@ -36,6 +37,9 @@ _NUMBER_RULES: dict[str, tuple[str, int]] = {
     "cure_days": ("strictness", -1),
 }
 _NONE_IS_UNLIMITED = {"max_per_wte_year"}
+_MONEY_FIELDS = {"max_per_wte_year"}
+"""Row fields that hold money (a role's maximum, £ per whole-time equivalent a year): written as
+rates (contract.lang.text.rate), as the parameters' values are."""
 
 
 def _words(value: object) -> str | None:
@@ -45,7 +49,9 @@ def _words(value: object) -> str | None:
         return ", ".join(str(v) for v in value) if value else "none"
     if isinstance(value, BaseModel):
         return ", ".join(f"{k}: {v}" for k, v in value.model_dump(mode="json", exclude_none=True).items())
-    if isinstance(value, bool | date | Decimal | int):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return fmt.number(value)  # 1,250, as describe_value writes a whole number
+    if isinstance(value, bool | date | Decimal):
         return describe_value(value)
     return str(value)
 
@@ -157,6 +163,8 @@ class Pair:
                     cls = (funding_class if rule[0] == "funding" else strictness_class)(sign * rule[1])
                 else:
                     cls = ChangeClass.undetermined
+                if attr in _MONEY_FIELDS:
+                    va, vb = _money_words(va), _money_words(vb)
                 self.add(path, words, va, vb, cls)
         common = [k for k in a if k in b]
         if ordered and common != [k for k in b if k in a]:
@@ -182,6 +190,11 @@ class Pair:
                 self.rows(name, name.replace("_", " "), va or [], vb or [], "id", ChangeClass.undetermined)
             else:
                 self.add(name, name.replace("_", " "), va, vb, ChangeClass.undetermined)
+
+
+def _money_words(value: object) -> object:
+    """£37,810 for an amount; anything else ("no maximum", none) as it is."""
+    return fmt.rate(value) if isinstance(value, Decimal | int) and not isinstance(value, bool) else value
 
 
 def _dump(value: object) -> object:

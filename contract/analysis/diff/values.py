@@ -1,12 +1,16 @@
 """A parameter's values as the diff reads and shows them.
 
-`value_at` is the evaluator's (it honours a value's `decided` date); `typed` is a small local
-reading of a dated value until contract.evaluation.values (typed_value) is on main.
+`value_at` and `typed_value` are the evaluator's (contract.evaluation.values); `typed` is the latter
+that falls back to the raw value, so the diff still shows a value the evaluator would refuse.
 """
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from contract.evaluation.values import typed_value, value_at
+from contract.lang import text as fmt
 from contract.lang.expressions import describe_value
 from contract.spec.schema import Parameter, Period, Unit
 from contract.spec.vocab import PER_WORDS, PERIOD_WORDS
@@ -24,25 +28,36 @@ def typed(param: Parameter, value: object) -> object:
 
 
 def show_value(param: Parameter, value: object) -> str:
-    """A parameter's value in words, with its unit, basis and period."""
+    """A parameter's value in words, with its unit, basis and period: "£1.50 per registered patient
+    a year" (money in the one rate format, contract.lang.text.rate)."""
     if value is None:
         return "none"
-    value = typed(param, value)
-    text = describe_value(value)  # type: ignore[arg-type]
-    unit = param.unit
-    if unit is Unit.gbp:
-        text = f"£{text}"
-    elif unit is Unit.percent:
-        text = f"{text}%"
-    elif unit not in (Unit.date, Unit.flag, Unit.count, Unit.ratio, Unit.points):
-        text = f"{text} {unit.value}"
-    elif unit is Unit.points:
-        text = f"{text} points"
+    text = _amount(param.unit, typed(param, value))
     if param.per:
         text += " " + PER_WORDS[param.per]
     if param.period:
         text += " " + PERIOD_WORDS[param.period]
     return text
+
+
+_BARE_UNITS = (Unit.date, Unit.flag, Unit.count, Unit.ratio)
+
+
+def _amount(unit: Unit, value: object) -> str:
+    """The value with its unit. A value not of its unit (the diff shows what the spec holds rather
+    than failing) is written as it stands, without a £ or % it does not have."""
+    if not isinstance(value, Decimal | date | bool | str):
+        return str(value)
+    if unit is Unit.gbp and isinstance(value, Decimal):
+        return fmt.rate(value)
+    words = describe_value(value)
+    if unit is Unit.gbp or unit in _BARE_UNITS:
+        return words
+    if unit is Unit.percent:
+        return f"{words}%"
+    if unit is Unit.points:
+        return f"{words} points"
+    return f"{words} {unit.value}"
 
 
 def show_schedule(param: Parameter) -> str:

@@ -7,7 +7,12 @@ Files are read in a fixed order, because each may only refer to what an earlier 
 3. ``practices``: the project's practices file (CSV or JSON);
 4. ``lists``: one or more NHS Digital list-size CSVs (QOF prevalence, Patients Registered at a GP
    Practice), filtered to the practices already known; a value already supplied is kept;
-5. ``staff``: the project's additional-roles staff file (CSV or JSON).
+5. ``staff``: the project's additional-roles staff file (CSV or JSON);
+6. ``payments``: an NHS Digital payments CSV, last, filling only what the others left empty.
+
+The files are named once, by an :class:`InputFiles`; :func:`read_files` reads them into a
+:class:`ReadResult` (population, summary, payments). :func:`read_population` is its keyword front
+for a caller that wants the population alone.
 
 Every input row is either used or counted under a reason in the :class:`ReadSummary`; rows that are
 wrong (not merely irrelevant) are also listed as ``Population.issues``. Malformed files (unknown
@@ -21,29 +26,30 @@ from datetime import date
 from pathlib import Path
 
 from contract.io.readers.epcn import read_epcn
+from contract.io.readers.files import InputFiles, PathArg, ReadResult
 from contract.io.readers.lists import read_lists
 from contract.io.readers.payments import Payments, read_payments
 from contract.io.readers.summary import FileSummary, ReadSummary
 from contract.io.readers.tables import read_networks, read_practices, read_staff, read_table
 from contract.spec.facts import FieldDef, Population, load_field_catalogue
 
-PathArg = str | Path
 Catalogue = dict[str, FieldDef]
 
 __all__ = [
     "FileSummary",
+    "InputFiles",
+    "Payments",
+    "ReadResult",
     "ReadSummary",
     "load_catalogue",
-    "read_all",
     "read_epcn",
-    "read_inputs",
+    "read_files",
     "read_lists",
     "read_networks",
     "read_population",
     "read_practices",
     "read_staff",
     "read_table",
-    "read_with_payments",
 ]
 
 
@@ -58,88 +64,46 @@ def load_catalogue(catalogue: Catalogue | PathArg | None = None) -> Catalogue:
     return load_field_catalogue(Path(catalogue))
 
 
-def _paths(arg: PathArg | Sequence[PathArg] | None) -> list[Path]:
-    if arg is None:
-        return []
-    if isinstance(arg, str | Path):
-        return [Path(arg)]
-    return [Path(p) for p in arg]
-
-
-def read_inputs(
-    register: PathArg | None = None,
-    lists: PathArg | Sequence[PathArg] | None = None,
-    practices: PathArg | None = None,
-    networks: PathArg | None = None,
-    staff: PathArg | None = None,
-    catalogue: Catalogue | PathArg | None = None,
-    as_of: date | None = None,
-) -> tuple[Population, ReadSummary]:
-    """Read every file given, in the documented order, into one Population, with its summary.
+def read_files(files: InputFiles, *, catalogue: Catalogue | PathArg | None = None,
+               as_of: date | None = None) -> ReadResult:
+    """Read every file given, in the documented order (the payments file last, so that the other
+    files' values take precedence), into one Population, with every file's summary and what the
+    payments file says was paid.
 
     ``as_of`` judges the register's close and end dates (see :func:`read_epcn`); without it any
     close or end date leaves the row out."""
     fields = load_catalogue(catalogue)
     population, summary = Population(), ReadSummary()
-    if register is not None:
-        summary.files += read_epcn(Path(register), population, fields, as_of)
-    if networks is not None:
-        summary.files.append(read_networks(Path(networks), population, fields))
-    if practices is not None:
-        summary.files.append(read_practices(Path(practices), population, fields))
-    for path in _paths(lists):
+    if files.register is not None:
+        summary.files += read_epcn(files.register, population, fields, as_of)
+    if files.networks is not None:
+        summary.files.append(read_networks(files.networks, population, fields))
+    if files.practices is not None:
+        summary.files.append(read_practices(files.practices, population, fields))
+    for path in files.lists:
         summary.files.append(read_lists(path, population, fields))
-    if staff is not None:
-        summary.files.append(read_staff(Path(staff), population, fields))
-    return population, summary
+    if files.staff is not None:
+        summary.files.append(read_staff(files.staff, population, fields))
+    if files.payments is None:
+        return ReadResult(population, summary)
+    paid = read_payments(files.payments, population, fields)
+    summary.files.append(paid.summary)
+    return ReadResult(population, summary, paid)
 
 
 def read_population(
+    *,
     register: PathArg | None = None,
     lists: PathArg | Sequence[PathArg] | None = None,
     practices: PathArg | None = None,
     networks: PathArg | None = None,
     staff: PathArg | None = None,
-    catalogue: Catalogue | PathArg | None = None,
     payments: PathArg | None = None,
+    catalogue: Catalogue | PathArg | None = None,
     as_of: date | None = None,
 ) -> Population:
-    """:func:`read_inputs` without the summary."""
-    return read_all(register, lists, practices, networks, staff, catalogue, payments, as_of)[0]
-
-
-def read_all(
-    register: str | Path | None = None,
-    lists: str | Path | Sequence[str | Path] | None = None,
-    practices: str | Path | None = None,
-    networks: str | Path | None = None,
-    staff: str | Path | None = None,
-    catalogue: dict[str, FieldDef] | str | Path | None = None,
-    payments: str | Path | None = None,
-    as_of: date | None = None,
-) -> tuple[Population, ReadSummary, Payments | None]:
-    """:func:`~contract.io.readers.read_inputs`, then the payments file (if given) last, so that the
-    other files' values take precedence: the population, every file's summary, and what was paid."""
-    fields = load_catalogue(catalogue)
-    population, summary = read_inputs(register, lists, practices, networks, staff, fields, as_of)
-    if payments is None:
-        return population, summary, None
-    paid = read_payments(Path(payments), population, fields)
-    summary.files.append(paid.summary)
-    return population, summary, paid
-
-
-def read_with_payments(
-    payments: str | Path,
-    register: str | Path | None = None,
-    lists: str | Path | Sequence[str | Path] | None = None,
-    practices: str | Path | None = None,
-    networks: str | Path | None = None,
-    staff: str | Path | None = None,
-    catalogue: dict[str, FieldDef] | str | Path | None = None,
-    as_of: date | None = None,
-) -> tuple[Population, ReadSummary, Payments]:
-    """:func:`read_all` with a payments file, which the reconciliation needs."""
-    population, summary, paid = read_all(register, lists, practices, networks, staff, catalogue, payments, as_of)
-    assert paid is not None  # a payments file was given
-    return population, summary, paid
+    """The population alone, the files named by keyword: :func:`read_files` of
+    ``InputFiles.of(register=..., lists=[...], ...)``."""
+    files = InputFiles.of(register=register, lists=lists, practices=practices, networks=networks, staff=staff,
+                          payments=payments)
+    return read_files(files, catalogue=catalogue, as_of=as_of).population
