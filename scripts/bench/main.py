@@ -9,6 +9,7 @@ import platform
 import tempfile
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
               f"(building its frames from the population, not counted: {run['floor_frames_s']:.3f} s): {totals}")
     if "e2e_core_pcn_funding_gbp" in runs.get("real", {}):
         print(f"the sweep's rate.core_pcn_funding={commands.BASE_RATE} row equals evaluate's core PCN funding: "
-              f"£{runs['real']['e2e_core_pcn_funding_gbp']}")
+              f"£{Decimal(runs['real']['e2e_core_pcn_funding_gbp']):,}")
     if args.json:
         report.save(args.json, figures)
         print(f"figures saved to {args.json}")
