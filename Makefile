@@ -35,8 +35,9 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# make bench BENCH_ARGS="--quick" (real files only), or "--scale 2 --json out/bench.json"
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/contract docs build
