@@ -82,7 +82,7 @@ def test_the_in_process_run_and_its_table_on_a_tiny_register():
                                         "sweep_1000_s", "sweep_10000_s"))
     printed = report.table({"tiny": figures}, {"tiny": "tiny"})
     assert printed.splitlines()[0] == "| measure | tiny | goal |"
-    assert "| vectorised ÷ floor |" in printed
+    assert "| vectorised ÷ floor (both with frames built) |" in printed
     assert "contract explain" not in printed                          # not measured: no row
 
 

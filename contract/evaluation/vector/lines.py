@@ -18,7 +18,8 @@ from contract.engine.compiler import Decision
 from contract.evaluation.results import Status
 from contract.evaluation.vector.compile import Compiler
 from contract.evaluation.vector.frame import ROW, LevelFrame
-from contract.evaluation.vector.price import RatePlan, pence, withheld_pence
+from contract.evaluation.vector.price import RatePlan, pence, scaled_bases, sweep_pence, withheld_pence
+from contract.lang.expressions import Value
 from contract.spec.schema import Entitlement, Obligation
 
 STATUS = pl.Enum([s.value for s in Status])
@@ -79,22 +80,84 @@ def _unpriced(*columns: list) -> None:
         column.append(None)
 
 
+def _number_basis(term: Entitlement, basis: Value | None) -> Decimal:
+    if isinstance(basis, bool) or not isinstance(basis, Decimal):
+        raise ValueError(f"{term.id}: the basis {term.basis} is {basis!r}, not a number")
+    return basis
+
+
 def entitlement_line(term: Entitlement, plan: RatePlan, frame: LevelFrame, decided: pl.DataFrame,
                      funders: list[tuple[list[str], list[date | None]]], as_of: date) -> Line:
     """The line's status and money for every row. `funders` are the statuses and due dates, row by
-    row, of the obligations that fund it."""
+    row, of the obligations that fund it. A national rate prices every row at once in integer
+    pence (:func:`.price.sweep_pence`); a rate that is a formula per entity, or bases too large for
+    int64, are priced row by row."""
     height = len(frame)
     eligible: list[bool | None] = [True] * height
     if term.eligible_when:
         eligible = decided[f"{term.id}#eligible_when"].to_list()
     basis_column = frame.column(term.basis or "")
-    entity_rates = frame.column(plan.rate.id) if plan.monthly is None else None
+    priced = [ok is True and basis is not None for ok, basis in zip(eligible, basis_column, strict=True)]
+    priced_bases = [_number_basis(term, b) for ok, b in zip(priced, basis_column, strict=True) if ok]
+    amounts = _national_pence(plan, priced_bases) if plan.monthly is not None else None
+    if amounts is None:
+        return _row_by_row(term, plan, frame, eligible, basis_column, funders, as_of)
+    not_met = Status.not_met.value
+    failing = [not_met in row_statuses for row_statuses in zip(*(statuses for statuses, _ in funders), strict=True)] \
+        if funders else [False] * height
+    unknown, not_applicable = Status.input_missing.value, Status.not_applicable.value
     month_start = as_of.replace(day=1)
+    priced_state = Status.not_yet_due.value if as_of < term.accrual.start else Status.met.value
+    rates = list(plan.monthly or ())
     status: list[str] = []
     amount: list[int | None] = []
     withheld: list[int | None] = []
     bases: list[Decimal | None] = []
+    next_amount, next_basis = iter(amounts), iter(priced_bases)
     for row in range(height):
+        if not priced[row]:
+            status.append(not_applicable if eligible[row] is False else unknown)
+            _unpriced(amount, withheld, bases)
+            continue
+        basis, total = next(next_basis), next(next_amount)
+        held = _held(plan, basis, rates, funders, row, month_start, total) if failing[row] else None
+        status.append(not_met if held else priced_state)
+        amount.append(total)
+        withheld.append(held)
+        bases.append(basis)
+    return Line(term, plan, status, amount, withheld, bases)
+
+
+def _national_pence(plan: RatePlan, bases: list[Decimal]) -> list[int] | None:
+    """Pence for every priced row at the national rates, at once; None when int64 could overflow."""
+    scaled = scaled_bases(bases, 1, plan.divisor)
+    if scaled is None:
+        return None
+    numerators, denominator = scaled
+    table = sweep_pence(numerators, denominator, [plan.rate_sum])
+    return None if table is None else [int(v) for v in table[0]]
+
+
+def _held(plan: RatePlan, basis: Decimal, rates: list[tuple[date, Decimal]],
+          funders: list[tuple[list[str], list[date | None]]], row: int, month_start: date, total: int) -> int:
+    """Pence withheld from a row whose funding obligation is not met (from the as-of month, or the
+    latest failing obligation's due date)."""
+    dues = [funder_due[row] for funder_status, funder_due in funders if funder_status[row] == Status.not_met.value]
+    hold_from = max([month_start, *(d for d in dues if d is not None)])
+    return withheld_pence(plan, basis, rates, hold_from, total)
+
+
+def _row_by_row(term: Entitlement, plan: RatePlan, frame: LevelFrame, eligible: list[bool | None],
+                basis_column: list, funders: list[tuple[list[str], list[date | None]]], as_of: date) -> Line:
+    """:func:`entitlement_line` one row at a time: a rate that is a formula per entity."""
+    entity_rates = frame.column(plan.rate.id) if plan.monthly is None else None
+    month_start = as_of.replace(day=1)
+    rate_sum = plan.rate_sum
+    status: list[str] = []
+    amount: list[int | None] = []
+    withheld: list[int | None] = []
+    bases: list[Decimal | None] = []
+    for row in range(len(frame)):
         ok = eligible[row]
         basis = basis_column[row]
         if ok is not True:
@@ -106,21 +169,17 @@ def entitlement_line(term: Entitlement, plan: RatePlan, frame: LevelFrame, decid
             status.append(Status.input_missing.value)
             _unpriced(amount, withheld, bases)
             continue
-        if isinstance(basis, bool) or not isinstance(basis, Decimal):
-            raise ValueError(f"{term.id}: the basis {term.basis} is {basis!r}, not a number")
         if entity_rates is None:
             rates = list(plan.monthly or ())
-            total = pence(basis, plan.rate_sum, plan.divisor)
+            total = pence(basis, rate_sum, plan.divisor)
         else:
             if isinstance(rate, bool) or not isinstance(rate, Decimal):
                 raise ValueError(f"{plan.rate.id}: {rate!r} is not a number")
             rates = plan.rows_rates(rate)
             total = pence(basis, rate * len(rates), plan.divisor)
-        dues = [funder_due[row] for funder_status, funder_due in funders if funder_status[row] == Status.not_met.value]
         held: int | None = None
         if any(funder_status[row] == Status.not_met.value for funder_status, _ in funders):
-            hold_from = max([month_start, *(d for d in dues if d is not None)])
-            held = withheld_pence(plan, basis, rates, hold_from, total)
+            held = _held(plan, basis, rates, funders, row, month_start, total)
         if held:
             state = Status.not_met.value
         elif as_of < term.accrual.start:
