@@ -10,7 +10,7 @@ from decimal import Decimal
 from contract.evaluation.context import Context, Labels
 from contract.evaluation.results import Finding, Instalment, Status
 from contract.evaluation.values import National
-from contract.lang.expressions import describe_value, parse_condition, to_sentence
+from contract.lang.expressions import Value, describe_value, parse_condition, to_sentence
 from contract.spec.facts import StaffMember
 from contract.spec.schema import Citation, Confidence, Obligation, Parameter, Term, Version
 
@@ -56,6 +56,8 @@ class FindingBuilder:
         self.staff_given = staff_given or bool(self._staff_by_network)
         """True when a staff file was given, even one with no posts."""
         self._cited: dict[tuple[str, frozenset[str]], tuple[list[Citation], Confidence]] = {}
+        self._national_words: dict[str, str] = {}
+        self._sorted: dict[frozenset[str], tuple[str, ...]] = {}
 
     def staff_of(self, network_code: str) -> list[StaffMember]:
         """The additional-roles posts a network claims."""
@@ -70,14 +72,34 @@ class FindingBuilder:
         return self.national.rate_on(param, day, ctx.env)
 
     def values(self, ctx: Context, names: Iterable[str]) -> dict[str, str]:
-        """The values that decided a finding, in words, each with where it came from."""
+        """The values that decided a finding, in words, each with where it came from. A national
+        value (one the entity neither gives nor computes) reads the same for every entity: its words
+        are written once per evaluation."""
         shown = {}
-        for name in sorted(names):
-            if name in ctx.env:
-                where = self.national.source_of(name) if name in self.national.overridden else (
-                    ctx.sources.get(name) or self.national.source_of(name))
-                shown[name] = describe_value(ctx.env[name]) + (f" ({where})" if where else "")
+        for name in self._in_order(names):
+            if name not in ctx.env:
+                continue
+            if name not in ctx.sources and name in self.national.values:
+                words = self._national_words.get(name)
+                if words is None:
+                    words = self._national_words[name] = self._words(ctx.env[name], self.national.source_of(name))
+                shown[name] = words
+                continue
+            where = self.national.source_of(name) if name in self.national.overridden else (
+                ctx.sources.get(name) or self.national.source_of(name))
+            shown[name] = self._words(ctx.env[name], where)
         return shown
+
+    @staticmethod
+    def _words(value: Value, where: str) -> str:
+        return describe_value(value) + (f" ({where})" if where else "")
+
+    def _in_order(self, names: Iterable[str]) -> tuple[str, ...]:
+        key = names if isinstance(names, frozenset) else frozenset(names)
+        found = self._sorted.get(key)
+        if found is None:
+            found = self._sorted[key] = tuple(sorted(key))
+        return found
 
     def missing(self, ctx: Context, names: Iterable[str]) -> list[str]:
         """The names the entity lacks, a network total naming the member practices that lack it."""
