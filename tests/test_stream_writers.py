@@ -25,7 +25,7 @@ from contract.evaluation.evaluate import evaluate, evaluate_stream
 from contract.evaluation.results import Evaluation, EvaluationHeader, Finding, Status
 from contract.evaluation.stream import FindingStream
 from contract.io.generate import GeneratedFiles, generate
-from contract.io.readers import read_all
+from contract.io.readers import read_population
 from contract.render.parquet import write_parquet
 from contract.render.report import CSV_COLUMNS, finding_row, write_report
 from contract.render.workbook import write_workbook
@@ -43,8 +43,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> GeneratedFiles:
 
 @pytest.fixture(scope="module")
 def population(files: GeneratedFiles) -> Population:
-    return read_all(register=files.epcn, lists=[files.qof], practices=files.practices, networks=files.networks,
-                    staff=files.staff, as_of=AS_OF)[0]
+    return read_population(register=files.epcn, lists=[files.qof], practices=files.practices,
+                           networks=files.networks, staff=files.staff, as_of=AS_OF)
 
 
 @pytest.fixture(scope="module")
@@ -237,11 +237,14 @@ def test_a_report_stopped_part_way_leaves_no_file_and_a_link_is_written_through(
     from contract.cli.errors import UsageError
     from contract.cli.evaluate import _destination
 
-    out = tmp_path / "report.csv"
-    with pytest.raises(UsageError), _destination(out) as partial:
-        assert partial is not None
-        partial.write_text("half a report", encoding="utf-8")
-        raise UsageError("bad rows found after the first finding")
+    def stopped_part_way(out: Path) -> None:
+        with _destination(out) as partial:
+            assert partial is not None
+            partial.write_text("half a report", encoding="utf-8")
+            raise UsageError("bad rows found after the first finding")
+
+    with pytest.raises(UsageError, match="bad rows"):
+        stopped_part_way(tmp_path / "report.csv")
     assert list(tmp_path.iterdir()) == []
     target = tmp_path / "target.csv"
     target.write_text("old", encoding="utf-8")

@@ -66,5 +66,5 @@ def write_parquet(produced: Produced, path: Path, batch_rows: int = BATCH_ROWS) 
     if rows % batch_rows or not frames:
         flush()
     table = pl.concat(frames, rechunk=False)
-    table.write_parquet(path)
+    table.write_parquet(path, row_group_size=batch_rows)
     return table.height

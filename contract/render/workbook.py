@@ -148,8 +148,7 @@ def write_workbook(evaluation: Evaluation | Produced, path: Path, *, inputs: Seq
     `assumptions`: what was assumed, in words (default: the evaluation's `--set` overrides, bare);
     `progress`: reports the last step, the sheets written after the last finding."""
     produced = stream_of(evaluation) if isinstance(evaluation, Evaluation) else evaluation
-    first = produced.header
-    book = _Book(path, first)
+    book = _Book(path, produced.header)
     # Every sheet is added now, in the order a reader meets them; each is written when its rows are known.
     summary, networks, practices, schedule = (_Sheet(book, name) for name in ("Summary", "Networks", "Practices",
                                                                               "Schedule"))
