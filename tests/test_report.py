@@ -103,3 +103,48 @@ def test_the_command_lines_json_validates_and_money_is_a_string(tmp_path, capsys
             money += [i["amount"] for f in document["findings"] for i in f["schedule"]]
             assert money
             assert all(isinstance(m, str) for m in money)
+
+
+# --- running totals (contract.render.tally): what the Markdown report and the workbook's Summary read --
+
+
+def test_the_tally_sums_each_term_as_findings_are_added():
+    from decimal import Decimal
+
+    from contract.evaluation.results import Finding, Status
+    from contract.render.tally import Tally
+    from contract.spec.schema import Citation, Confidence
+
+    cite = Citation(title="Network Contract DES specification", url="https://example.org/des",
+                    confidence=Confidence.official)
+
+    def finding(code: str, term: str, status: Status, amount=None, withheld=None, maximum=None, kind="entitlement"):
+        return Finding(version="2019-20", as_of=date(2019, 12, 31), entity_type="network", entity_code=code,
+                       term_id=term, term_kind=kind, title=term.title(), status=status,
+                       amount=None if amount is None else Decimal(amount),
+                       withheld=None if withheld is None else Decimal(withheld),
+                       maximum=None if maximum is None else Decimal(maximum), explanation="why", citations=[cite],
+                       confidence=Confidence.official)
+
+    tally = Tally(attention_limit=1)
+    for f in [finding("U2", "size", Status.not_met, kind="obligation"),
+              finding("U1", "core", Status.met, "300.00"),
+              finding("U2", "core", Status.not_met, "150.00", "150.00"),
+              finding("U3", "core", Status.input_missing),
+              finding("U1", "roles", Status.input_missing, maximum="53942.25"),
+              finding("U2", "roles", Status.met, "100.00", maximum="107884.50"),
+              finding("U3", "roles", Status.input_missing)]:
+        tally.add(f)
+    size, core, roles = tally.terms.values()
+    # core: 1 met, 1 not met, 1 input missing; full year 300 + 150 = 450; withheld 150; paid or due 300 + 0 = 300.
+    assert (core.count(Status.met), core.count(Status.not_met), core.count(Status.input_missing)) == (1, 1, 1)
+    assert (core.amount, core.withheld, core.payable) == (Decimal("450.00"), Decimal("150.00"), Decimal("300.00"))
+    # roles: two of three findings carry a maximum, 53,942.25 + 107,884.50 = 161,826.75.
+    assert (roles.with_maximum, roles.findings, roles.maximum) == (2, 3, Decimal("161826.75"))
+    assert tally.claims_based() == [roles]
+    assert [t.term_id for t in tally.payment_lines_first()] == ["core", "roles", "size"]
+    assert (tally.findings, tally.entities(), tally.entities("network"), tally.entities("practice")) == (7, 3, 3, 0)
+    # Not met or input missing: U2 size, U2 core, U3 core, U1 roles, U3 roles = 5; only the first is kept.
+    assert tally.attention_count == 5
+    assert [(f.entity_code, f.term_id) for f in tally.attention] == [("U2", "size")]
+    assert size.paying is False

@@ -1,15 +1,28 @@
-"""Write an evaluation as CSV (long format), JSON or Markdown (the workbook: contract.render.workbook)."""
+"""Write an evaluation as CSV (long format), JSON, JSON lines or Markdown, as its findings come.
+
+Every writer takes a :class:`~contract.render.produced.Produced` evaluation (a streamed one, or a
+collected one through :func:`~contract.render.produced.stream_of`) and reads
+its findings once, writing or tallying each and keeping none: a national run's report costs no more
+memory than a county's. The header's input issues are complete only after the last finding, so
+every writer takes them at the end. Parquet: contract.render.parquet; the workbook:
+contract.render.workbook.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-from decimal import Decimal
+from typing import TextIO
 
-from contract.evaluation.results import Evaluation, Finding, Status
+from contract.evaluation.results import Evaluation, EvaluationHeader, Finding, Status
 from contract.lang.text import md, plain_money, spreadsheet_safe
+from contract.render.json_stream import write_json, write_jsonl
+from contract.render.produced import Produced, stream_of
+from contract.render.tally import Tally
 from contract.render.vocab import STATUS_WORDS
+
+TEXT_FORMATS = ("csv", "json", "jsonl", "md")
+"""The formats :func:`write_report` writes to a text stream (Parquet and the workbook need a file)."""
 
 CSV_COLUMNS = [
     "version", "as_of", "entity_type", "entity_code", "entity_name", "commissioner_code", "term_id",
@@ -42,88 +55,97 @@ def finding_row(f: Finding) -> dict[str, str]:
     return row
 
 
-def to_csv(evaluation: Evaluation) -> str:
-    out = io.StringIO()
+def write_csv(produced: Produced, out: TextIO) -> None:
+    """The header row, then one row per finding as it comes."""
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for f in evaluation.findings:
+    for f in produced:
         writer.writerow(finding_row(f))
-    return out.getvalue()
 
 
-def to_json(evaluation: Evaluation) -> str:
-    return json.dumps(evaluation.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n"
+def write_markdown(produced: Produced, out: TextIO, detail_limit: int = 200) -> None:
+    """Tally the findings as they come, then write the summary (:func:`markdown_summary`)."""
+    tally = Tally(attention_limit=detail_limit)
+    for f in produced:
+        tally.add(f)
+    out.write(markdown_summary(produced.header, tally, detail_limit))
 
 
-def status_counts(evaluation: Evaluation) -> dict[tuple[str, str], tuple[dict[str, int], Decimal, Decimal]]:
-    """Per term: how many findings have each status, the sum paid or due, and the sum withheld (one pass)."""
-    counts: dict[tuple[str, str], tuple[dict[str, int], Decimal, Decimal]] = {}
-    for f in evaluation.findings:
-        row, paid, withheld = counts.setdefault((f.term_id, f.title), ({}, Decimal(0), Decimal(0)))
-        row[f.status.value] = row.get(f.status.value, 0) + 1
-        counts[(f.term_id, f.title)] = (row, paid + (f.payable or 0), withheld + (f.withheld or 0))
-    return counts
+def markdown_summary(header: EvaluationHeader, tally: Tally, detail_limit: int = 200) -> str:
+    """A summary a commissioner can file: totals per term, then the findings that need attention."""
+    statuses = list(Status)
+    lines = [f"# {header.version} evaluation at {header.as_of.isoformat()}", "",
+             *([f"Area: {md(header.scope)}.", ""] if header.scope else []),
+             f"{tally.entities():,} entities, {tally.findings:,} findings, engine: {header.engine}.", "",
+             "| term | " + " | ".join(STATUS_WORDS[s] for s in Status) + " | paid or due (£) | withheld (£) |",
+             "|---|" + "---:|" * (len(statuses) + 2)]
+    for term in tally.terms.values():
+        cells = " | ".join(f"{term.count(s):,}" for s in statuses)
+        lines.append(f"| {term.title} (`{term.term_id}`) | {cells} | {term.payable:,.2f} | {term.withheld:,.2f} |")
+    lines += _claims_lines(tally)
+    if tally.attention_count:
+        lines += ["", f"## Needs attention ({tally.attention_count:,})", ""]
+        for f in tally.attention[:detail_limit]:
+            lines.append(f"- **{f.entity_type} {f.entity_code}** {f.title}: {f.status.value.replace('_', ' ')}. "
+                         f"{f.explanation}")
+        if tally.attention_count > detail_limit:
+            lines.append(f"- … and {tally.attention_count - detail_limit:,} more (see the CSV or JSON output).")
+    if header.gaps:
+        lines += ["", "## Inputs missing", "",
+                  "Findings that need these inputs say *input missing*; none is counted as zero.", "",
+                  "| input | level | missing | of | first codes |", "|---|---|---:|---:|---|"]
+        for gap in header.gaps:
+            lines.append(f"| `{gap.field}` | {gap.level} | {gap.missing:,} | {gap.of:,} | "
+                         f"{', '.join(gap.codes[:8])}{' …' if gap.missing > 8 else ''} |")
+    if header.issues:
+        lines += ["", f"## Input issues ({len(header.issues):,})", ""]
+        lines += [f"- {issue}" for issue in header.issues]
+    return "\n".join(lines) + "\n"
 
 
-def _budget_lines(evaluation: Evaluation) -> list[str]:
+def _claims_lines(tally: Tally) -> list[str]:
     """Claims-based lines (additional roles): the most the entities could claim, summed per term
     (a term is listed when any of its findings has a maximum; the others are counted as without)."""
-    budgeted = {f.term_id for f in evaluation.findings if f.maximum is not None}
-    claims: dict[tuple[str, str], list[Finding]] = {}
-    for f in evaluation.findings:
-        if f.term_id in budgeted:
-            claims.setdefault((f.term_id, f.title), []).append(f)
+    claims = tally.claims_based()
     if not claims:
         return []
     lines = ["", "## Most that could be claimed", "",
              "Claims-based lines: the most each network could claim for the year, computed without the posts "
              "claimed.", "", "| term | with a maximum | without | maximum (£) |", "|---|---:|---:|---:|"]
-    for (term_id, title), found in claims.items():
-        known = [f.maximum for f in found if f.maximum is not None]
-        lines.append(f"| {title} (`{term_id}`) | {len(known):,} | {len(found) - len(known):,} | "
-                     f"{sum(known, Decimal(0)):,.2f} |")
+    for term in claims:
+        lines.append(f"| {term.title} (`{term.term_id}`) | {term.with_maximum:,} | "
+                     f"{term.findings - term.with_maximum:,} | {term.maximum:,.2f} |")
     return lines
 
 
-def to_markdown(evaluation: Evaluation, detail_limit: int = 200) -> str:
-    """A summary a commissioner can file: totals per term, then the findings that need attention."""
-    statuses = [s.value for s in Status]
-    lines = [f"# {evaluation.version} evaluation at {evaluation.as_of.isoformat()}", "",
-             *([f"Area: {md(evaluation.scope)}.", ""] if evaluation.scope else []),
-             f"{len({(f.entity_type, f.entity_code) for f in evaluation.findings}):,} entities, "
-             f"{len(evaluation.findings):,} findings, engine: {evaluation.engine}.", "",
-             "| term | " + " | ".join(STATUS_WORDS[s] for s in Status) + " | paid or due (£) | withheld (£) |",
-             "|---|" + "---:|" * (len(statuses) + 2)]
-    for (term_id, title), (row, paid, withheld) in status_counts(evaluation).items():
-        cells = " | ".join(f"{row.get(s, 0):,}" for s in statuses)
-        lines.append(f"| {title} (`{term_id}`) | {cells} | {paid:,.2f} | {withheld:,.2f} |")
-    lines += _budget_lines(evaluation)
-    attention = [f for f in evaluation.findings if f.status.value in ("not_met", "input_missing")]
-    if attention:
-        lines += ["", f"## Needs attention ({len(attention):,})", ""]
-        for f in attention[:detail_limit]:
-            lines.append(f"- **{f.entity_type} {f.entity_code}** {f.title}: {f.status.value.replace('_', ' ')}. "
-                         f"{f.explanation}")
-        if len(attention) > detail_limit:
-            lines.append(f"- … and {len(attention) - detail_limit:,} more (see the CSV or JSON output).")
-    if evaluation.gaps:
-        lines += ["", "## Inputs missing", "",
-                  "Findings that need these inputs say *input missing*; none is counted as zero.", "",
-                  "| input | level | missing | of | first codes |", "|---|---|---:|---:|---|"]
-        for gap in evaluation.gaps:
-            lines.append(f"| `{gap.field}` | {gap.level} | {gap.missing:,} | {gap.of:,} | "
-                         f"{', '.join(gap.codes[:8])}{' …' if gap.missing > 8 else ''} |")
-    if evaluation.issues:
-        lines += ["", f"## Input issues ({len(evaluation.issues):,})", ""]
-        lines += [f"- {issue}" for issue in evaluation.issues]
-    return "\n".join(lines) + "\n"
+WRITERS = {"csv": write_csv, "json": write_json, "jsonl": write_jsonl, "md": write_markdown}
+
+
+def write_report(produced: Produced, fmt: str, out: TextIO) -> None:
+    """Write `produced` to `out` in one of :data:`TEXT_FORMATS`, reading its findings once."""
+    try:
+        writer = WRITERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r}") from None
+    writer(produced, out)
 
 
 def render(evaluation: Evaluation, fmt: str) -> str:
-    if fmt == "csv":
-        return to_csv(evaluation)
-    if fmt == "json":
-        return to_json(evaluation)
-    if fmt == "md":
-        return to_markdown(evaluation)
-    raise ValueError(f"unknown format {fmt!r}")
+    """A collected evaluation as text in one of :data:`TEXT_FORMATS` (the same writers, into memory)."""
+    out = io.StringIO()
+    write_report(stream_of(evaluation), fmt, out)
+    return out.getvalue()
+
+
+def to_csv(evaluation: Evaluation) -> str:
+    return render(evaluation, "csv")
+
+
+def to_json(evaluation: Evaluation) -> str:
+    return render(evaluation, "json")
+
+
+def to_markdown(evaluation: Evaluation, detail_limit: int = 200) -> str:
+    out = io.StringIO()
+    write_markdown(stream_of(evaluation), out, detail_limit)
+    return out.getvalue()

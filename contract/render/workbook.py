@@ -1,4 +1,5 @@
-"""An evaluation as a workbook a finance team would file (XlsxWriter, written streaming).
+"""An evaluation as a workbook a finance team would file (XlsxWriter in constant memory, written as
+the findings come).
 
 Sheets: ``Summary`` (what was evaluated, from which inputs, under which assumptions, and the totals per
 payment line and status), ``Networks`` and ``Practices`` (one row each, a column per payment line),
@@ -11,12 +12,20 @@ http(s) address becomes a link. Money is formatted £#,##0.00, dates are dates, 
 is bold and frozen, with a filter. A line not met shows £0 paid or due, with the withheld amount
 beside it. The document's properties are fixed and carry no timestamp, so two runs write the same
 bytes.
+
+The findings are read once and none is kept. ``Findings`` is written a row per finding as it comes;
+``Networks``, ``Practices`` and ``Schedule``, sorted by commissioner, are written after the last
+finding from compact rows (an entity's payable per payment line; a line's money per month), and
+``Summary`` from the running totals (contract.render.tally). XlsxWriter's constant-memory mode keeps
+one row per sheet in memory and needs each sheet's rows in order, which each sheet's are; the sheet
+order is the order the sheets are added, so Summary is added first and written last.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -24,9 +33,11 @@ from typing import Any
 
 import xlsxwriter
 
-from contract.evaluation.results import Evaluation, Finding, Status
+from contract.evaluation.results import Evaluation, EvaluationHeader, Finding, InstalmentState, Status
 from contract.lang import text
-from contract.render.progress import Progress, ProgressFactory
+from contract.render.produced import Produced, stream_of
+from contract.render.progress import ProgressFactory
+from contract.render.tally import Tally
 from contract.render.vocab import STATUS_WORDS
 
 STATUSES = list(Status)
@@ -49,10 +60,14 @@ class Column:
 class _Sheet:
     """One worksheet written a row at a time (constant memory), each cell typed by its column."""
 
-    def __init__(self, book: _Book, name: str, columns: Sequence[Column], *, first_row: int = 0):
-        self.book, self.columns, self.row = book, list(columns), first_row
+    def __init__(self, book: _Book, name: str, columns: Sequence[Column] = ()):
+        self.book, self.row, self.links = book, 0, 0
         self.ws = book.wb.add_worksheet(name)
-        self.links = 0
+        self.use(columns)
+
+    def use(self, columns: Sequence[Column]) -> None:
+        """The table's columns (a sheet added early, for its place, may learn them at the end)."""
+        self.columns = list(columns)
         for i, c in enumerate(self.columns):
             self.ws.set_column(i, i, c.width)
 
@@ -103,7 +118,7 @@ class _Sheet:
 
 
 class _Book:
-    def __init__(self, path: Path, evaluation: Evaluation):
+    def __init__(self, path: Path, evaluation: EvaluationHeader):
         self.wb = xlsxwriter.Workbook(str(path), {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False, "default_date_format": DATE_FORMAT,
@@ -126,141 +141,183 @@ class _Book:
         }
 
 
-def payment_lines(evaluation: Evaluation, entity_type: str | None = None) -> list[tuple[str, str]]:
-    """(term id, title) of every payment line (entitlement) in the evaluation, in first-seen order."""
-    lines: dict[str, str] = {}
-    for f in evaluation.findings:
-        if f.term_kind == "entitlement" and (entity_type is None or f.entity_type == entity_type):
-            lines.setdefault(f.term_id, f.title)
-    return list(lines.items())
-
-
-def write_workbook(evaluation: Evaluation, path: Path, *, inputs: Sequence[str] = (),
+def write_workbook(evaluation: Evaluation | Produced, path: Path, *, inputs: Sequence[str] = (),
                    assumptions: Sequence[str] = (), progress: ProgressFactory | None = None) -> None:
-    """Write `evaluation` to `path` as the finance workbook. `inputs`: the files read (and what each
-    gave), one line each; `assumptions`: what was assumed, in words (default: the evaluation's `--set`
-    overrides, bare)."""
-    book = _Book(path, evaluation)
-    steps = [("Summary", _summary), ("Networks", _entities), ("Practices", _entities), ("Schedule", _schedule),
-             ("Findings", _findings), ("Missing inputs", _missing), ("Input issues", _issues)]
-    bar = progress("writing workbook", len(evaluation.findings) * 4) if progress else None
-    for name, writer in steps:
-        writer(book, name, evaluation, inputs=inputs, assumptions=assumptions, bar=bar)
+    """Write an evaluation (collected, or streamed: its findings read once, as they come) to `path`
+    as the finance workbook. `inputs`: the files read (and what each gave), one line each;
+    `assumptions`: what was assumed, in words (default: the evaluation's `--set` overrides, bare);
+    `progress`: reports the last step, the sheets written after the last finding."""
+    produced = stream_of(evaluation) if isinstance(evaluation, Evaluation) else evaluation
+    book = _Book(path, produced.header)
+    # Every sheet is added now, in the order a reader meets them; each is written when its rows are known.
+    summary, networks, practices, schedule = (_Sheet(book, name) for name in ("Summary", "Networks", "Practices",
+                                                                              "Schedule"))
+    findings = _Sheet(book, "Findings", FINDING_COLUMNS)
+    missing, issues = _Sheet(book, "Missing inputs"), _Sheet(book, "Input issues")
+    gathered = _Gathered()
+    findings_header = findings.header()
+    for f in produced:
+        gathered.add(f)
+        _finding_row(findings, f)
+    findings.filter(findings_header)
+    header = produced.header  # with the input issues found while the findings were produced
+    bar = progress("writing the workbook's summary and tables", None) if progress else None
+    _summary(summary, header, gathered.tally, inputs, assumptions)
+    _entities(networks, gathered, "network")
+    _entities(practices, gathered, "practice")
+    _schedule(schedule, gathered)
+    _missing(missing, header, gathered)
+    _issues(issues, header)
+    book.wb.close()
     if bar is not None:
         bar.finish()
-    book.wb.close()
 
 
-def _advance(bar: Progress | None, n: int = 1) -> None:
-    if bar is not None:
-        bar.advance(n)
+# --- what is kept while the findings pass: totals and compact rows ------------------------------
+
+
+@dataclass(slots=True)
+class _EntityRow:
+    """A practice's or network's row of the Networks or Practices sheet."""
+
+    name: str | None
+    commissioner: str | None
+    paid: dict[str, float] = field(default_factory=dict)
+    """Paid or due per payment line whose amount is known (as written: a cell's number)."""
+    total: Decimal | None = None
+    withheld: Decimal = Decimal(0)
+    lines_missing: int = 0
+    not_met: int = 0
+
+
+@dataclass(slots=True, frozen=True)
+class _ScheduleRow:
+    """One payment line of one entity, month by month (the months shared between rows)."""
+
+    entity_type: str
+    code: str
+    name: str | None
+    commissioner: str | None
+    term_id: str
+    title: str
+    months: tuple[date, ...]
+    amounts: array
+    """Paid or due in each of `months` (doubles, as written)."""
+    total: float
+    withheld: float
+
+
+class _Gathered:
+    """Everything the sheets written after the last finding need, kept compact."""
+
+    def __init__(self) -> None:
+        self.tally = Tally(attention_limit=0)
+        self.entities: dict[tuple[str, str], _EntityRow] = {}
+        self.lines: dict[str, dict[str, str]] = {}
+        """Per entity type, its payment lines (term id: title) in first-seen order."""
+        self.schedule: list[_ScheduleRow] = []
+        self.months: set[date] = set()
+        self._month_sets: dict[tuple[date, ...], tuple[date, ...]] = {}
+
+    def add(self, f: Finding) -> None:
+        self.tally.add(f)
+        row = self.entities.get((f.entity_type, f.entity_code))
+        if row is None:
+            row = self.entities[(f.entity_type, f.entity_code)] = _EntityRow(f.entity_name, f.commissioner_code)
+        if f.term_kind == "obligation" and f.status is Status.not_met:
+            row.not_met += 1
+        if f.term_kind != "entitlement":
+            return
+        self.lines.setdefault(f.entity_type, {}).setdefault(f.term_id, f.title)
+        payable = f.payable
+        if payable is not None:
+            row.paid[f.term_id] = float(payable)
+            row.total = payable if row.total is None else row.total + payable
+        row.withheld += f.withheld or 0
+        row.lines_missing += f.status is Status.input_missing
+        if f.schedule:
+            self._scheduled(f)
+
+    def _scheduled(self, f: Finding) -> None:
+        by_month: dict[date, Decimal] = {}
+        withheld = Decimal(0)
+        for i in f.schedule:
+            self.months.add(i.month)
+            if i.state is InstalmentState.withheld:
+                withheld += i.amount
+            else:
+                by_month[i.month] = by_month.get(i.month, Decimal(0)) + i.amount
+        months = tuple(by_month)
+        months = self._month_sets.setdefault(months, months)
+        self.schedule.append(_ScheduleRow(
+            f.entity_type, f.entity_code, f.entity_name, f.commissioner_code, f.term_id, f.title, months,
+            array("d", (float(a) for a in by_month.values())), float(sum(by_month.values(), Decimal(0))),
+            float(withheld)))
 
 
 # --- the sheets ---------------------------------------------------------------------------------
 
 
-def _summary(book: _Book, name: str, evaluation: Evaluation, *, inputs: Sequence[str],
-             assumptions: Sequence[str], bar: Progress | None) -> None:
-    columns = [Column("Term", 44), Column("Term id", 38), *[Column(STATUS_WORDS[s].capitalize(), 11,
-                                                                   "count") for s in STATUSES],
+def _summary(sheet: _Sheet, header: EvaluationHeader, tally: Tally, inputs: Sequence[str],
+             assumptions: Sequence[str]) -> None:
+    sheet.use([Column("Term", 44), Column("Term id", 38), *[Column(STATUS_WORDS[s].capitalize(), 11, "count")
+                                                              for s in STATUSES],
                Column("Full-year amount", 16, "money"), Column("Withheld", 14, "money"),
-               Column("Paid or due", 16, "money")]
-    sheet = _Sheet(book, name, columns)
-    sheet.title(f"{evaluation.version}: Network Contract DES evaluation at {text.day(evaluation.as_of)}")
-    entities = {(f.entity_type, f.entity_code) for f in evaluation.findings}
-    sheet.pair("Version", evaluation.version)
-    sheet.pair("As of", evaluation.as_of, "date")
-    sheet.pair("Area", evaluation.scope or "every practice and network in the input files")
-    sheet.pair("Practices", sum(1 for t, _ in entities if t == "practice"), "count")
-    sheet.pair("Networks", sum(1 for t, _ in entities if t == "network"), "count")
-    sheet.pair("Findings", len(evaluation.findings), "count")
-    sheet.pair("Engine", evaluation.engine)
+               Column("Paid or due", 16, "money")])
+    sheet.title(f"{header.version}: Network Contract DES evaluation at {text.day(header.as_of)}")
+    sheet.pair("Version", header.version)
+    sheet.pair("As of", header.as_of, "date")
+    sheet.pair("Area", header.scope or "every practice and network in the input files")
+    sheet.pair("Practices", tally.entities("practice"), "count")
+    sheet.pair("Networks", tally.entities("network"), "count")
+    sheet.pair("Findings", tally.findings, "count")
+    sheet.pair("Engine", header.engine)
     for i, line in enumerate(inputs or ["(not recorded)"]):
         sheet.pair("Inputs" if i == 0 else "", line)
-    given = list(assumptions) or [f"{k} = {v} (set with --set)" for k, v in evaluation.overrides.items()]
+    given = list(assumptions) or [f"{k} = {v} (set with --set)" for k, v in header.overrides.items()]
     for i, line in enumerate(given or ["none: every value is the version's own"]):
         sheet.pair("Assumptions" if i == 0 else "", line)
     sheet.pair("Missing inputs", "findings that need an input not given say input missing; none is counted as £0")
     sheet.row += 1
-    header = sheet.header(freeze=False)
-    totals = _totals(evaluation)
+    table = sheet.header(freeze=False)
     grand = [Decimal(0), Decimal(0), Decimal(0)]
-    for (term_id, title, kind), (counts, money) in totals.items():
-        paying = kind == "entitlement"
-        priced = any(counts.get(s) for s in (Status.met, Status.not_met, Status.not_yet_due))
-        shown = money if paying and priced else (None, money[1] or None, None)  # unpriced is blank, not £0
-        sheet.table_row([title, term_id, *[counts.get(s, 0) for s in STATUSES], *shown])
-        if paying:  # a sanction's withheld sum is the same money as its payment lines' withheld
+    for term in tally.payment_lines_first():
+        money = (term.amount, term.withheld, term.payable)
+        priced = any(term.count(s) for s in (Status.met, Status.not_met, Status.not_yet_due))
+        shown = money if term.paying and priced else (None, term.withheld or None, None)  # unpriced: blank, not £0
+        sheet.table_row([term.title, term.term_id, *[term.count(s) for s in STATUSES], *shown])
+        if term.paying:  # a sanction's withheld sum is the same money as its payment lines' withheld
             grand = [g + m for g, m in zip(grand, money, strict=True)]
-    sheet.filter(header)
+    sheet.filter(table)
     sheet.table_row(["Total", "", *[None] * len(STATUSES), *grand], bold=True)
-    _advance(bar, len(evaluation.findings))
 
 
-def _totals(evaluation: Evaluation) -> dict[tuple[str, str, str], tuple[dict[Status, int], list[Decimal]]]:
-    """Per term (payment lines first): findings per status, and the full-year amount, withheld and
-    paid-or-due totals over the findings that have them."""
-    out: dict[tuple[str, str, str], tuple[dict[Status, int], list[Decimal]]] = {}
-    for f in sorted(evaluation.findings, key=lambda f: f.term_kind != "entitlement"):
-        counts, money = out.setdefault((f.term_id, f.title, f.term_kind), ({}, [Decimal(0)] * 3))
-        counts[f.status] = counts.get(f.status, 0) + 1
-        for i, value in enumerate((f.amount, f.withheld, f.payable)):
-            money[i] += value or 0
-    return out
-
-
-def _entities(book: _Book, name: str, evaluation: Evaluation, *, bar: Progress | None, **_: Any) -> None:
-    entity_type = "network" if name == "Networks" else "practice"
-    lines = payment_lines(evaluation, entity_type)
-    columns = [Column("Code", 10), Column("Name", 40), Column("Commissioner", 13),
+def _entities(sheet: _Sheet, gathered: _Gathered, entity_type: str) -> None:
+    lines = list(gathered.lines.get(entity_type, {}).items())
+    sheet.use([Column("Code", 10), Column("Name", 40), Column("Commissioner", 13),
                *[Column(f"{title} (paid or due)", 16, "money") for _, title in lines],
                Column("Total paid or due", 16, "money"), Column("Total withheld", 14, "money"),
-               Column("Lines input missing", 11, "count"), Column("Obligations not met", 11, "count")]
-    sheet = _Sheet(book, name, columns)
+               Column("Lines input missing", 11, "count"), Column("Obligations not met", 11, "count")])
     header = sheet.header()
-    for (code, entity_name, commissioner), findings in _by_entity(evaluation, entity_type):
-        by_term = {f.term_id: f for f in findings}
-        paid = [by_term[t].payable if t in by_term else None for t, _ in lines]
-        known = [p for p in paid if p is not None]
-        sheet.table_row([code, entity_name, commissioner, *paid, sum(known, Decimal(0)) if known else None,
-                         sum((f.withheld for f in findings if f.term_kind == "entitlement" and f.withheld),
-                             Decimal(0)),
-                         sum(1 for f in findings if f.term_kind == "entitlement" and f.status is Status.input_missing),
-                         sum(1 for f in findings if f.term_kind == "obligation" and f.status is Status.not_met)])
-        _advance(bar, len(findings))
+    rows = sorted(((code, row) for (kind, code), row in gathered.entities.items() if kind == entity_type),
+                  key=lambda item: (item[1].commissioner or "", item[0]))
+    for code, row in rows:
+        sheet.table_row([code, row.name, row.commissioner, *[row.paid.get(t) for t, _ in lines], row.total,
+                         row.withheld, row.lines_missing, row.not_met])
     sheet.filter(header)
 
 
-def _by_entity(evaluation: Evaluation, entity_type: str) -> list[tuple[tuple[str, str, str], list[Finding]]]:
-    """The findings of each entity of a type, sorted by commissioner then code."""
-    grouped: dict[tuple[str, str, str], list[Finding]] = {}
-    for f in evaluation.findings:
-        if f.entity_type == entity_type:
-            grouped.setdefault((f.entity_code, f.entity_name or "", f.commissioner_code or ""), []).append(f)
-    return sorted(grouped.items(), key=lambda item: (item[0][2], item[0][0]))
-
-
-def _schedule(book: _Book, name: str, evaluation: Evaluation, *, bar: Progress | None, **_: Any) -> None:
-    scheduled = [f for f in evaluation.findings if f.schedule]
-    months = sorted({i.month for f in scheduled for i in f.schedule})
-    columns = [Column("Type", 9), Column("Code", 10), Column("Name", 36), Column("Commissioner", 13),
+def _schedule(sheet: _Sheet, gathered: _Gathered) -> None:
+    months = sorted(gathered.months)
+    sheet.use([Column("Type", 9), Column("Code", 10), Column("Name", 36), Column("Commissioner", 13),
                Column("Payment line", 34), *[Column(f"{m:%b %Y}", 12, "money") for m in months],
-               Column("Total paid or due", 16, "money"), Column("Withheld", 14, "money")]
-    sheet = _Sheet(book, name, columns)
+               Column("Total paid or due", 16, "money"), Column("Withheld", 14, "money")])
     header = sheet.header()
-    order = sorted(scheduled, key=lambda f: (f.entity_type != "network", f.commissioner_code or "",
-                                             f.entity_code, f.term_id))
-    for f in order:
-        by_month: dict[date, Decimal] = {}
-        withheld = Decimal(0)
-        for i in f.schedule:
-            if i.state.value == "withheld":
-                withheld += i.amount
-            else:
-                by_month[i.month] = by_month.get(i.month, Decimal(0)) + i.amount
-        sheet.table_row([f.entity_type, f.entity_code, f.entity_name, f.commissioner_code, f.title,
-                         *[by_month.get(m) for m in months], sum(by_month.values(), Decimal(0)), withheld])
-    _advance(bar, len(evaluation.findings))
+    gathered.schedule.sort(key=lambda r: (r.entity_type != "network", r.commissioner or "", r.code, r.term_id))
+    for r in gathered.schedule:
+        by_month = dict(zip(r.months, r.amounts, strict=True))
+        sheet.table_row([r.entity_type, r.code, r.name, r.commissioner, r.title, *[by_month.get(m) for m in months],
+                         r.total, r.withheld])
     sheet.filter(header)
 
 
@@ -273,36 +330,28 @@ FINDING_COLUMNS = [
 ]
 
 
-def _findings(book: _Book, name: str, evaluation: Evaluation, *, bar: Progress | None, **_: Any) -> None:
-    sheet = _Sheet(book, name, FINDING_COLUMNS)
-    header = sheet.header()
-    for f in evaluation.findings:
-        sheet.table_row([f.entity_type, f.entity_code, f.entity_name, f.commissioner_code, f.term_id, f.term_kind,
-                         f.title, STATUS_WORDS[f.status], f.payable, f.withheld, f.amount, f.maximum, f.due,
-                         f.confidence.value, "; ".join(f.missing), f.explanation,
-                         f.citations[0].url if f.citations else None])
-    _advance(bar, len(evaluation.findings))
-    sheet.filter(header)
+def _finding_row(sheet: _Sheet, f: Finding) -> None:
+    sheet.table_row([f.entity_type, f.entity_code, f.entity_name, f.commissioner_code, f.term_id, f.term_kind,
+                     f.title, STATUS_WORDS[f.status], f.payable, f.withheld, f.amount, f.maximum, f.due,
+                     f.confidence.value, "; ".join(f.missing), f.explanation,
+                     f.citations[0].url if f.citations else None])
 
 
-def _missing(book: _Book, name: str, evaluation: Evaluation, **_: Any) -> None:
-    names = {(f.entity_type, f.entity_code): (f.entity_name, f.commissioner_code) for f in evaluation.findings}
-    sheet = _Sheet(book, name, [Column("Input", 34), Column("Level", 9), Column("Code", 10), Column("Name", 36),
-                                Column("Commissioner", 13), Column("Lacking it", 11, "count"),
-                                Column("Of", 9, "count")])
-    header = sheet.header()
-    for gap in evaluation.gaps:
+def _missing(sheet: _Sheet, header: EvaluationHeader, gathered: _Gathered) -> None:
+    sheet.use([Column("Input", 34), Column("Level", 9), Column("Code", 10), Column("Name", 36),
+               Column("Commissioner", 13), Column("Lacking it", 11, "count"), Column("Of", 9, "count")])
+    table = sheet.header()
+    for gap in header.gaps:
         for code in gap.codes:
-            entity_name, commissioner = names.get((gap.level, code), (None, None))
-            sheet.table_row([gap.field, gap.level, code, entity_name, commissioner, gap.missing, gap.of])
-    sheet.filter(header)
+            row = gathered.entities.get((gap.level, code))
+            sheet.table_row([gap.field, gap.level, code, row and row.name, row and row.commissioner, gap.missing,
+                             gap.of])
+    sheet.filter(table)
 
 
-def _issues(book: _Book, name: str, evaluation: Evaluation, **_: Any) -> None:
-    sheet = _Sheet(book, name, [Column("File", 34), Column("Row", 8, "count"), Column("Field", 24),
-                                Column("Problem", 90)])
-    header = sheet.header()
-    for issue in evaluation.issues:
+def _issues(sheet: _Sheet, header: EvaluationHeader) -> None:
+    sheet.use([Column("File", 34), Column("Row", 8, "count"), Column("Field", 24), Column("Problem", 90)])
+    table = sheet.header()
+    for issue in header.issues:
         sheet.table_row([issue.file, issue.row, issue.field, issue.message])
-    sheet.filter(header)
-
+    sheet.filter(table)
