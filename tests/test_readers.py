@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+import zipfile
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from contract.io.readers import (
     read_lists,
     read_population,
     read_practices,
+    xlsx,
 )
 from contract.spec.facts import FieldDef, FieldType, InputError, Level, Population
 
@@ -250,6 +253,114 @@ def test_register_missing_sheet_or_column_is_an_error(tmp_path: Path) -> None:
 def test_register_that_is_not_a_workbook_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"not a readable \.xlsx"):
         read_epcn(write(tmp_path, "epcn.xlsx", "PCN Code\n"), Population())
+
+
+# --- the register's cells, read without openpyxl's per-cell objects ---------------------------------
+# xlsx.sheet_rows must give exactly the rows openpyxl's read-only iter_rows(values_only=True) gives:
+# openpyxl is the independent reading each case is compared with.
+
+
+def openpyxl_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with path.open("rb") as handle:
+        book = openpyxl.load_workbook(handle, read_only=True)
+        try:
+            return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+        finally:
+            book.close()
+
+
+def fast_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with path.open("rb") as handle:
+        book = xlsx.load(handle)
+        try:
+            return {name: list(xlsx.sheet_rows(book, name)) for name in book.sheetnames}
+        finally:
+            book.close()
+
+
+def typed(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[list[tuple[type, Any]]]]:
+    """Rows with each value's type, so that 1 and 1.0 and True are told apart."""
+    return {name: [[(type(v), v) for v in row] for row in sheet] for name, sheet in rows.items()}
+
+
+@needs_real_data
+def test_sheet_rows_are_openpyxls_on_the_real_register() -> None:
+    expected = openpyxl_rows(REGISTER)
+    assert [len(rows) for rows in expected.values()] == [1251, 6758]  # header + 1,250 networks, + 6,757 practices
+    assert typed(fast_rows(REGISTER)) == typed(expected)
+
+
+def rewrite(path: Path, member: str, change: Any) -> Path:
+    """A copy of a workbook with one member's XML text changed by ``change``."""
+    out = path.with_name(f"{path.stem}-{len(list(path.parent.iterdir()))}.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == member:
+                data = change(data.decode("utf-8")).encode("utf-8")
+            target.writestr(item, data)
+    return out
+
+
+SPREADSHEET_DAY = datetime.fromisoformat("2019-10-01")
+"""A day as a workbook holds it: openpyxl reads dates as datetimes without a time zone."""
+
+
+@pytest.fixture
+def every_kind_of_cell(tmp_path: Path) -> Path:
+    """A sheet with every kind of cell the register could hold: text, whole and decimal numbers,
+    booleans, dates (a datetime, and a number formatted as a date), formulas, an error, blank
+    cells and rows, a row wider than the header, and a shared string written as rich-text runs."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Cells"
+    sheet.append(["code", "name", "count", "share", "flag", "when", "formula", "error"])
+    sheet.append(["A81001", "RICHTEXT", 5903, 0.25, True, SPREADSHEET_DAY, "=C2*2", "#N/A"])
+    sheet.append(["A81002", " padded x005F_x000D_ ", 1e20, -3.5, False, None, "=SUM(C2:C3)", None])
+    sheet.cell(6, 3, 43739).number_format = "yyyy-mm-dd"  # rows 4 and 5 left out; 1 October 2019 by format
+    sheet.cell(6, 12, "far right")
+    sheet.cell(7, 1, "")
+    book.create_sheet("Empty")
+    path = tmp_path / "cells.xlsx"
+    book.save(path)
+    return rewrite(path, "xl/sharedStrings.xml",
+                   lambda xml: xml.replace("<t>RICHTEXT</t>", "<r><t>RICH</t></r><r><rPr><b/></rPr><t>TEXT</t></r>"))
+
+
+def test_sheet_rows_are_openpyxls_for_every_kind_of_cell(every_kind_of_cell: Path) -> None:
+    expected = openpyxl_rows(every_kind_of_cell)
+    assert expected["Cells"][1][:2] == ("A81001", "RICHTEXT")  # the case is what it says it is
+    assert isinstance(expected["Cells"][5][2], datetime)
+    assert typed(fast_rows(every_kind_of_cell)) == typed(expected)
+
+
+def test_sheet_rows_are_openpyxls_for_a_write_only_workbook(tmp_path: Path) -> None:
+    """openpyxl's write-only workbooks (the generated 10x population's register) hold text as inline strings."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Cells")
+    sheet.append(["code", "name", "count", "when", "formula"])
+    sheet.append(["A81001", "", 5903, SPREADSHEET_DAY, "=VLOOKUP(A2,B:B,1,FALSE)"])
+    sheet.append([])
+    sheet.append(["A81002", "  two  words ", 1.5, None, None])
+    path = tmp_path / "write-only.xlsx"
+    book.save(path)
+    assert 't="inlineStr"' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert typed(fast_rows(path)) == typed(openpyxl_rows(path))
+
+
+def test_sheet_rows_are_openpyxls_without_a_dimension_or_cell_references(every_kind_of_cell: Path) -> None:
+    """A sheet written by another program may leave out its dimension or its cell references; rows
+    are then as wide as their last cell, and cells are placed one after another."""
+    sheet = "xl/worksheets/sheet1.xml"
+    undimensioned = rewrite(every_kind_of_cell, sheet, lambda xml: re.sub(r"<dimension [^>]*/>", "", xml))
+    unreferenced = rewrite(every_kind_of_cell, sheet, lambda xml: re.sub(r'<c r="[A-Z]+[0-9]+"', "<c", xml))
+    float_rows = rewrite(every_kind_of_cell, sheet, lambda xml: re.sub(r'<row r="([0-9]+)"', r'<row r="\1.0"', xml))
+    for path in (undimensioned, unreferenced, float_rows):
+        expected = openpyxl_rows(path)
+        assert typed(fast_rows(path)) == typed(expected), path.name
+    assert len(openpyxl_rows(undimensioned)["Cells"][5]) == 12  # as wide as its last cell, not the sheet
+    assert openpyxl_rows(unreferenced)["Cells"][5][:2] == (SPREADSHEET_DAY, "far right")  # packed left
 
 
 # --- list sizes ------------------------------------------------------------------------------------

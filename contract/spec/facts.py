@@ -113,7 +113,8 @@ class InputIssue(Frozen):
 
 _TRUE = {"y", "yes", "true", "1", "t"}
 _FALSE = {"n", "no", "false", "0", "f"}
-_CODE = re.compile(r"^[A-Z0-9]{3,8}$")
+CODE_PATTERN = re.compile(r"^[A-Z0-9]{3,8}$")
+"""A code field's rule (ODS-like: 3 to 8 capital letters and digits), applied after stripping."""
 
 
 def parse_date(raw: str) -> date:
@@ -155,7 +156,7 @@ def coerce(field: FieldDef, raw: object) -> FactValue:
         return parse_date(str(raw))
     if t in (FieldType.code, FieldType.text):
         text = str(raw)
-        if t is FieldType.code and not _CODE.match(text):
+        if t is FieldType.code and not CODE_PATTERN.match(text):
             raise ValueError(f"{_shown(text)} is not a code (3 to 8 capital letters and digits)")
         limit = field.max_length or TEXT_LIMIT
         if len(text) > limit:

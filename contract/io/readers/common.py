@@ -9,7 +9,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from contract.io.readers.summary import FileSummary
-from contract.spec.facts import TEXT_LIMIT, FieldDef, FieldType, InputError, InputIssue, Level, Population, coerce
+from contract.spec.facts import (
+    CODE_PATTERN,
+    TEXT_LIMIT,
+    FieldDef,
+    FieldType,
+    InputError,
+    InputIssue,
+    Level,
+    Population,
+    coerce,
+)
 
 # Codes (practice, network, commissioner) are not catalogue fields: they identify the entity a
 # row is about. They are checked with the catalogue's own `code` rule so that the two agree.
@@ -18,6 +28,10 @@ _CODE = FieldDef(name="code", level=Level.practice, type=FieldType.code, label="
 
 def check_code(raw: object) -> str:
     """An ODS-like code, stripped; raise ValueError saying why it is not one."""
+    if isinstance(raw, str):  # the common case, without coerce's dispatch: the same rule and result
+        text = raw.strip()
+        if CODE_PATTERN.match(text):
+            return text
     if raw is None:
         raise ValueError("is empty")
     return str(coerce(_CODE, raw))
@@ -148,15 +162,12 @@ def csv_rows(path: Path, file: str) -> Iterator[tuple[int, list[str]]]:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle, strict=True)
             start = 1
-            while True:
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
-                    raise InputError(file, start, None, _csv_problem(str(exc))) from None
-                yield start, cells
-                start = reader.line_num + 1
+            try:
+                for cells in reader:  # a csv.Error can only come from the reader: nothing is thrown in
+                    yield start, cells
+                    start = reader.line_num + 1
+            except csv.Error as exc:
+                raise InputError(file, start, None, _csv_problem(str(exc))) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise unreadable(file, exc) from None
 

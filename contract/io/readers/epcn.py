@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
+from contract.io.readers import xlsx
 from contract.io.readers.common import check_code, check_header, check_length, header_index, is_blank, report, sniff
 from contract.io.readers.summary import FileSummary
 from contract.spec.facts import FieldDef, InputError, Network, Population, Practice, Provenance, parse_date
@@ -66,7 +66,7 @@ def read_epcn(path: Path, population: Population, catalogue: dict[str, FieldDef]
                                            "zip archive); the register is NHS Digital's ePCN workbook")
     try:
         with path.open("rb") as handle:
-            workbook = openpyxl.load_workbook(handle, read_only=True)  # a handle: no check of the name
+            workbook = xlsx.load(handle)  # a handle: no check of the name
             try:
                 registered = (catalogue or {}).get(REGISTERED)
                 sheets = [
@@ -113,7 +113,7 @@ def _sheet(workbook: Workbook, file: str, name: str, required: tuple[str, ...]) 
     The header is the first non-blank row; row numbers are the spreadsheet's own (1-based)."""
     if name not in workbook.sheetnames:
         raise InputError(file, None, None, f"sheet {name!r} not found (sheets: {', '.join(workbook.sheetnames)})")
-    rows = enumerate(workbook[name].iter_rows(values_only=True), start=1)
+    rows = enumerate(xlsx.sheet_rows(workbook, name), start=1)
     for _number, header in rows:
         if not all(is_blank(c) for c in header):
             check_header([str(c) for c in header if isinstance(c, str)], f"{file} [{name}]")
