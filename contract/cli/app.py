@@ -122,6 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     _Session.debug = False
     args = _specs_first(sys.argv[1:] if argv is None else list(argv))
     try:
+        return _run(args)
+    finally:
+        _use_specs([])  # a run's --specs folders are its own, not the next caller's in this process
+
+
+def _run(args: list[str]) -> int:
+    try:
         _use_specs([])  # until --specs says otherwise (main may run many times in one process)
         return int(_build()[1].main(args, prog_name="contract", standalone_mode=False) or 0)
     except typer.TyperException as exc:  # Typer's own usage errors: a bad option, a missing argument
