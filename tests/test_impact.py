@@ -250,3 +250,51 @@ def test_names_in_the_markdown_stay_text():
 def test_the_impact_command_refuses_a_set_of_something_not_a_national_parameter(tmp_path, capsys):
     assert _run_impact(tmp_path, ["payment.core_pcn_funding=2"]) == 2
     assert "not a national parameter" in capsys.readouterr().err
+
+
+def _many_networks(count: int) -> Population:
+    """`count` networks of three signed-up practices each (10,000, 8,000 and 6,000 registered)."""
+    pop = Population()
+    for n in range(count):
+        members = [f"P{n:03d}{i}" for i in range(3)]
+        for code, size in zip(members, (10000, 8000, 6000), strict=True):
+            pop.practices[code] = Practice(code=code, commissioner_code="AAA", values={
+                "registered_list": size, "weighted_list": Decimal(size), "signed_up": True})
+        pop.networks[f"N{n:03d}"] = Network(code=f"N{n:03d}", commissioner_code="AAA", member_codes=members,
+                                            values={"registered": True, "size_exception_agreed": False})
+    return pop
+
+
+def test_impact_reads_each_evaluation_as_it_streams_and_never_holds_a_whole_one(monkeypatch):
+    """Two whole evaluations of ten times the national register cost gigabytes: impact keeps of each
+    finding only what it compares. Collecting an evaluation fails here; and when each stream has been
+    read to its end (B's after all of A's), no more than the last entity's findings are still alive."""
+    import gc
+
+    from contract.evaluation.results import Finding
+    from contract.evaluation.stream import FindingStream
+
+    def refuse(self):
+        raise AssertionError("impact collected a whole evaluation")
+
+    read, ends = FindingStream.__iter__, []
+
+    def counting(self):
+        produced = 0
+        for finding in read(self):
+            produced += 1
+            yield finding
+        del finding
+        gc.collect()
+        ends.append((produced, sum(1 for o in gc.get_objects() if isinstance(o, Finding))))
+
+    monkeypatch.setattr(FindingStream, "collect", refuse)
+    monkeypatch.setattr(FindingStream, "__iter__", counting)
+    r = impact(A, B, _many_networks(40), date(2020, 3, 31), date(2020, 3, 31))
+    # Each version: 120 practices × 1 line (payment.practice) + 40 networks × 2 (payment.network, obl.size).
+    assert [produced for produced, _ in ends] == [200, 200]
+    # A network's findings are the most one entity has (2); the first stream's 200 are long gone.
+    assert all(alive <= 2 for _, alive in ends), ends
+    # And the report is whole: each network is 24,000 patients, £1.50 → £1.75 a year: +£6,000.00 each.
+    national = next(x for x in r.lines if x.term_id == "payment.network")
+    assert (national.old, national.new, national.entities) == (Decimal(40 * 36000), Decimal(40 * 42000), 40)

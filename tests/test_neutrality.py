@@ -189,3 +189,17 @@ def test_the_readme_consolidation_on_the_national_register_balances_over_the_ent
     assert abs(total) <= bound
     assert abs(national) <= bound
     assert any(line.startswith("COST-NEUTRAL") and f"{c.practices:,} practices" in line for line in r.assumptions)
+
+
+def test_the_console_prices_a_neutral_proposal_with_the_figures_impact_balances_over():
+    from contract.serve.scenario import Scenario
+
+    a, b = load_version("2023-24"), load_version("2024-25-proposals")
+    scenario = Scenario.build(a, b, _with_an_unknown_network())
+    compared = impact(a, b, _with_an_unknown_network(), attribute_networks=True).compared
+    assert compared is not None
+    # Over the compared practices P1 to P4 only (N3's P5 and P6 are apart):
+    # (4,000 + 12,000 + 30,000 + 9,000) × 1.1 = 60,500 weighted patients.
+    assert scenario.neutral["national.weighted_population"] == Decimal(60500)
+    # The money moved is what impact's compared entities are paid on the removed lines.
+    assert scenario.neutral["proposal.moved_total"] == compared.moved > 0

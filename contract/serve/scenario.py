@@ -21,10 +21,11 @@ import numpy as np
 from pydantic import BaseModel
 
 from contract.analysis.impact import default_as_of
+from contract.analysis.impact.lines import read_lines
 from contract.analysis.impact.neutrality import compare_over, neutral_overrides
 from contract.analysis.sweep.columns import LineColumns
 from contract.analysis.sweep.plan import SweepPlan, make_plan, plain_rate
-from contract.evaluation.evaluate import evaluate
+from contract.evaluation.evaluate import evaluate_stream
 from contract.evaluation.values import national
 from contract.spec.facts import Population
 from contract.spec.schema import Entitlement, EntityLevel, Parameter, Unit, Version
@@ -134,7 +135,8 @@ class Scenario:
         notes: list[str] = []
         neutral: dict[str, Decimal] = {}
         if proposal.meta.neutrality is not None:
-            comparison = compare_over(base, proposal, population, evaluate(base, population, as_of_a))
+            comparison = compare_over(base, proposal, population,
+                                      read_lines(evaluate_stream(base, population, as_of_a)))
             neutral = neutral_overrides(proposal, comparison)
             notes.append(f"{proposal.id} moves money between streams: priced with the neutrality figures on this "
                          f"population ({', '.join(f'{k} = {v}' for k, v in neutral.items())}), as `contract "

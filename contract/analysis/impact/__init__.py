@@ -1,6 +1,7 @@
 """The money effect of moving from one version to another (see :mod:`contract.analysis.impact.compare`).
 
 - :mod:`~contract.analysis.impact.models`: the report's models (the published JSON schema);
+- :mod:`~contract.analysis.impact.lines`: what impact keeps of each evaluation's findings as they stream past;
 - :mod:`~contract.analysis.impact.compare`: :func:`impact`, the comparison itself;
 - :mod:`~contract.analysis.impact.neutrality`: which entities a money-moving proposal is compared over,
   and the cost-neutral figures over them;

@@ -1,7 +1,8 @@
 """The money effect of moving from one version to another, on a real (or synthetic) population.
 
 ``impact(a, b, population)`` evaluates both versions over the same practices and networks
-(:func:`contract.evaluation.evaluate.evaluate`, each at its own as-of date) and compares every payment line:
+(:func:`contract.evaluation.evaluate.evaluate_stream`, each at its own as-of date, keeping of each
+finding only what is compared: :mod:`contract.analysis.impact.lines`) and compares every payment line:
 
 - per practice and per network: each line's amount for the contract year under A and under B, the
   change, and the total;
@@ -35,12 +36,13 @@ each line at the level it is paid.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 from contract.analysis.impact import neutrality
+from contract.analysis.impact.lines import LineIndex, read_lines
 from contract.analysis.impact.models import (
     ATTRIBUTION_NOTE,
     NETWORK_BANDS,
@@ -59,9 +61,8 @@ from contract.analysis.impact.models import (
     Mover,
 )
 from contract.analysis.impact.summary import summarise
-from contract.evaluation.evaluate import evaluate
+from contract.evaluation.evaluate import evaluate_stream
 from contract.evaluation.money import to_penny
-from contract.evaluation.results import Evaluation, Status
 from contract.spec.facts import Population
 from contract.spec.schema import Entitlement, Version
 
@@ -79,25 +80,6 @@ def _band(size: int | None, bands: list[tuple[int, str]]) -> str:
         if size >= lower:
             label = name
     return label
-
-
-def _line_amount(f) -> Decimal | None:
-    if f.status is Status.not_applicable:
-        return Decimal(0)
-    if f.status is Status.input_missing:
-        return None
-    return f.amount
-
-
-def _index(evaluation: Evaluation) -> dict[tuple[str, str], dict[str, object]]:
-    out: dict[tuple[str, str], dict[str, object]] = defaultdict(dict)
-    for f in evaluation.findings:
-        out[(f.entity_type, f.entity_code)][f.term_id] = f
-    return out
-
-
-def _input_name(text: str) -> str:
-    return text.split(" (", 1)[0]
 
 
 def allocate(amount: Decimal, weights: list[tuple[str, int]]) -> dict[str, Decimal]:
@@ -130,12 +112,49 @@ def _totals(rows: Iterable[LineDelta]) -> dict:
             "unknown_delta": ud}
 
 
+_LINE_FIELDS = set(LineDelta.model_fields)
+"""Every field of a LineDelta, set: shared by the lines :class:`_LineMaker` builds (never mutated)."""
+
+
+class _LineMaker:
+    """LineDeltas built without validating again what is already typed (a run over ten times the
+    national register makes about a million of them), each distinct list of missing inputs, and each
+    zero (£0, £0.00: a third of all amounts), held once and shared by the lines that have it: the
+    models are frozen, and no one mutates a line's `missing`."""
+
+    def __init__(self) -> None:
+        self._missing: dict[tuple[str, ...], list[str]] = {}
+        self._zeros: dict[str, Decimal] = {}
+
+    def _shared(self, amount: Decimal | None) -> Decimal | None:
+        """The amount; a zero, the one object of its exponent (Decimal("0") and Decimal("0.00") stay apart)."""
+        if amount is None or amount:
+            return amount
+        return self._zeros.setdefault(str(amount), amount)
+
+    def __call__(self, term_id: str, old: Decimal | None, new: Decimal | None, status_a: str, status_b: str,
+                 missing: Iterable[str], attributed: bool = False) -> LineDelta:
+        key = tuple(missing)
+        shared = self._missing.get(key)
+        if shared is None:
+            shared = self._missing[key] = list(key)
+        return LineDelta.model_construct(
+            _fields_set=_LINE_FIELDS, term_id=term_id, old=self._shared(old), new=self._shared(new),
+            delta=None if old is None or new is None else self._shared(new - old), status_a=status_a,
+            status_b=status_b, attributed=attributed, missing=shared)
+
+
+def _unchanged(line: LineDelta) -> LineDelta:
+    """The line of an entity outside the compared population: its change unknown."""
+    return LineDelta.model_construct(_fields_set=_LINE_FIELDS, **{**dict(line), "delta": None})
+
+
 def _entity(level: str, code: str, name, commissioner, network, size, bands, lines: list[LineDelta],
             apart: list[str] | None = None) -> EntityImpact:
     """One entity's lines and totals; `apart` (the reasons) puts it outside the compared population:
     its change, and each line's, is then unknown."""
     if apart:
-        lines = [x.model_copy(update={"delta": None}) for x in lines]
+        lines = [_unchanged(x) for x in lines]
     changes = [x.delta for x in lines if x.delta is not None]
     unknown = len(lines) - len(changes)
     return EntityImpact(
@@ -206,8 +225,8 @@ def impact(a: Version, b: Version, population: Population, as_of_a: date | None 
     user = dict(overrides or {})
     notes = [*(assumptions or []), *(f"SET: {name} = {value} in {b.id} (--set), in place of the version's own value"
                                      for name, value in user.items())]
-    ev_a = evaluate(a, population, as_of_a, use_reference=use_reference)
-    comparison = neutrality.compare_over(a, b, population, ev_a) if b.meta.neutrality is not None else None
+    idx_a = read_lines(evaluate_stream(a, population, as_of_a, use_reference=use_reference))
+    comparison = neutrality.compare_over(a, b, population, idx_a) if b.meta.neutrality is not None else None
     neutral: dict[str, Decimal] = {}
     if comparison is not None and cost_neutral:
         neutral = neutrality.neutral_overrides(b, comparison)
@@ -217,8 +236,8 @@ def impact(a: Version, b: Version, population: Population, as_of_a: date | None 
                      f"removed lines pay here: not cost-neutral on this population. Winners and losers are still "
                      f"counted over the {len(comparison.networks):,} networks and {len(comparison.practices):,} "
                      f"practices whose baseline is known; the others are reported apart.")
-    ev_b = evaluate(b, population, as_of_b, use_reference=use_reference, overrides={**neutral, **user})
-    idx_a, idx_b = _index(ev_a), _index(ev_b)
+    idx_b = read_lines(evaluate_stream(b, population, as_of_b, use_reference=use_reference,
+                                       overrides={**neutral, **user}))
     # Every payment line of either version; where both have it, B's title and level.
     lines = {t.id: t for v in (a, b) for t in v.terms.values() if isinstance(t, Entitlement)}
     line_ids = sorted(lines)
@@ -227,22 +246,27 @@ def impact(a: Version, b: Version, population: Population, as_of_a: date | None 
         term = v.terms.get(tid)
         return term.level.value if isinstance(term, Entitlement) else None
 
+    make = _LineMaker()
+
+    # What needs both versions' lines whole first; then each entity's lines are taken out of the
+    # indexes as its rows are built, so that the rows do not sit beside all the lines they came from.
+    crossings, missing = _crossings(a, b, idx_a, idx_b), _missing(idx_a, idx_b)
+
     def deltas(level: str, code: str) -> list[LineDelta]:
         out = []
+        lines_a, lines_b = idx_a.take(level, code), idx_b.take(level, code)
         for tid in line_ids:
             in_a, in_b = level_in(a, tid) == level, level_in(b, tid) == level
             if not (in_a or in_b):
                 continue
             # A version without the line at this level pays nothing on it here: a known £0.
-            fa = idx_a.get((level, code), {}).get(tid) if in_a else None
-            fb = idx_b.get((level, code), {}).get(tid) if in_b else None
-            old = _line_amount(fa) if fa is not None else (None if in_a else Decimal(0))
-            new = _line_amount(fb) if fb is not None else (None if in_b else Decimal(0))
-            missing = sorted({_input_name(m) for f in (fa, fb) if f is not None for m in f.missing})
-            out.append(LineDelta(
-                term_id=tid, old=old, new=new, delta=None if old is None or new is None else new - old,
-                status_a=fa.status.value if fa is not None else "absent",
-                status_b=fb.status.value if fb is not None else "absent", missing=missing))
+            fa = lines_a.get(tid) if in_a else None
+            fb = lines_b.get(tid) if in_b else None
+            old = fa.paid if fa is not None else (None if in_a else Decimal(0))
+            new = fb.paid if fb is not None else (None if in_b else Decimal(0))
+            missing = sorted({m for f in (fa, fb) if f is not None for m in f.missing})
+            out.append(make(tid, old, new, fa.status.value if fa is not None else "absent",
+                            fb.status.value if fb is not None else "absent", missing))
         return out
 
     def apart(key: tuple[str, str]) -> list[str] | None:
@@ -269,11 +293,10 @@ def impact(a: Version, b: Version, population: Population, as_of_a: date | None 
                 split_new = allocate(line.new, sizes) if complete and line.new is not None else {}  # type: ignore[arg-type]
                 for c in members:
                     old, new = split_old.get(c), split_new.get(c)
-                    shares[c].append(LineDelta(
-                        term_id=line.term_id, old=old, new=new,
-                        delta=None if old is None or new is None else new - old, status_a=line.status_a,
-                        status_b=line.status_b, attributed=True,
-                        missing=line.missing + ([] if complete else ["registered_list (of a member practice)"])))
+                    shares[c].append(make(
+                        line.term_id, old, new, line.status_a, line.status_b,
+                        line.missing + ([] if complete else ["registered_list (of a member practice)"]),
+                        attributed=True))
     practices = []
     for code in sorted(population.practices):
         p = population.practices[code]
@@ -308,21 +331,12 @@ def impact(a: Version, b: Version, population: Population, as_of_a: date | None 
         input_issues=len(population.issues), lines=totals, commissioners=commissioners,
         practices=_summary_of("practice", practices, PRACTICE_BANDS, top),
         networks=_summary_of("network", networks, NETWORK_BANDS, top),
-        crossings=_crossings(a, b, idx_a, idx_b), missing_inputs=_missing(ev_a, ev_b),
+        crossings=crossings, missing_inputs=missing,
         entities=[*networks, *practices], summary="")
     return result.model_copy(update={"summary": summarise(result)})
 
 
-def _state(f, kind: str) -> str:
-    if kind != "entitlement":
-        return f.status.value
-    amount = _line_amount(f)
-    if amount is None:
-        return "unknown"
-    return "payable" if amount > 0 else "not payable"
-
-
-def _crossings(a: Version, b: Version, idx_a, idx_b) -> list[Crossing]:
+def _crossings(a: Version, b: Version, idx_a: LineIndex, idx_b: LineIndex) -> list[Crossing]:
     found: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     kinds: dict[str, tuple[str, str, str]] = {}
     for tid in sorted(a.terms.keys() & b.terms.keys()):
@@ -330,13 +344,13 @@ def _crossings(a: Version, b: Version, idx_a, idx_b) -> list[Crossing]:
         if ta.kind != tb.kind or ta.kind not in ("obligation", "entitlement"):
             continue
         kinds[tid] = (tb.title, tb.kind, tb.level.value)  # type: ignore[union-attr]
-    for (level, code) in sorted(idx_a.keys() & idx_b.keys()):
-        fa_all, fb_all = idx_a[(level, code)], idx_b[(level, code)]
+    for (level, code) in sorted(idx_a.entities.keys() & idx_b.entities.keys()):
+        fa_all, fb_all = idx_a.entities[(level, code)], idx_b.entities[(level, code)]
         for tid in kinds:
             fa, fb = fa_all.get(tid), fb_all.get(tid)
             if fa is None or fb is None:
                 continue
-            sa, sb = _state(fa, kinds[tid][1]), _state(fb, kinds[tid][1])
+            sa, sb = fa.state, fb.state
             if sa != sb:
                 found[(tid, sa, sb)].append(code)
     out = []
@@ -347,22 +361,10 @@ def _crossings(a: Version, b: Version, idx_a, idx_b) -> list[Crossing]:
     return out
 
 
-def _missing(*evaluations: Evaluation) -> list[MissingInput]:
-    out = []
-    for ev in evaluations:
-        counts: Counter[str] = Counter()
-        for (_, _), names in _entity_missing(ev).items():
-            counts.update(names)
-        out.extend(MissingInput(version=ev.version, input=name, entities=n)
+def _missing(*indexes: LineIndex) -> list[MissingInput]:
+    out: list[MissingInput] = []
+    for idx in indexes:
+        counts = idx.missing_inputs()
+        out.extend(MissingInput(version=idx.version, input=name, entities=n)
                    for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out
-
-
-def _entity_missing(ev: Evaluation) -> dict[tuple[str, str], set[str]]:
-    found: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for f in ev.findings:
-        if f.term_kind != "entitlement":
-            continue  # the inputs the payment lines lack; obligations are not money
-        for m in f.missing:
-            found[(f.entity_type, f.entity_code)].add(_input_name(m))
-    return found

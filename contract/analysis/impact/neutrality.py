@@ -20,8 +20,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from contract.analysis.impact.lines import Line, LineIndex
 from contract.analysis.impact.models import Compared, UnknownReason
-from contract.evaluation.results import Evaluation, Finding, Status
+from contract.evaluation.results import Status
 from contract.lang.text import gbp, number, plural
 from contract.spec.facts import Population
 from contract.spec.references import names_read
@@ -65,18 +66,14 @@ def removed_lines(a: Version, b: Version) -> list[str]:
     return sorted(t.id for t in a.terms.values() if isinstance(t, Entitlement) and t.id not in b.terms)
 
 
-def _input_name(text: str) -> str:
-    return text.split(" (", 1)[0]
-
-
-def _unknown_inputs(findings: dict[str, Finding], removed: list[str]) -> set[str]:
+def _unknown_inputs(lines: dict[str, Line], removed: list[str]) -> set[str]:
     """The inputs missing from the removed lines that cannot be computed."""
     names: set[str] = set()
     for tid in removed:
-        f = findings.get(tid)
+        f = lines.get(tid)
         if f is not None and (f.status is Status.input_missing or f.amount is None) \
                 and f.status is not Status.not_applicable:
-            names |= {_input_name(m) for m in f.missing} or {f"an input of {tid}"}
+            names |= set(f.missing) or {f"an input of {tid}"}
     return names
 
 
@@ -87,22 +84,20 @@ def _basis_value(population: Population, code: str, basis: str) -> Decimal | Non
     return Decimal(value)
 
 
-def compare_over(a: Version, b: Version, population: Population, ev_a: Evaluation) -> Comparison:
-    """The networks and practices whose baseline is known under `a` (see the module docs)."""
+def compare_over(a: Version, b: Version, population: Population, lines_a: LineIndex) -> Comparison:
+    """The networks and practices whose baseline is known under `a`, from its evaluation's lines
+    (:func:`contract.analysis.impact.lines.read_lines`; see the module docs)."""
     rule = b.meta.neutrality
     assert rule is not None, f"{b.id} declares no neutrality"
     removed = removed_lines(a, b)
-    by_entity: dict[tuple[str, str], dict[str, Finding]] = defaultdict(dict)
-    for f in ev_a.findings:
-        by_entity[(f.entity_type, f.entity_code)][f.term_id] = f
     own: dict[tuple[str, str], set[str]] = {}
     for code in population.practices:
-        names = _unknown_inputs(by_entity[("practice", code)], removed)
+        names = _unknown_inputs(lines_a.of("practice", code), removed)
         if _basis_value(population, code, rule.basis) is None:
             names.add(rule.basis)
         own[("practice", code)] = names
     for code in population.networks:
-        own[("network", code)] = _unknown_inputs(by_entity[("network", code)], removed)
+        own[("network", code)] = _unknown_inputs(lines_a.of("network", code), removed)
 
     result = Comparison(removed=removed)
     networks_of: dict[str, list[str]] = defaultdict(list)
@@ -138,9 +133,9 @@ def compare_over(a: Version, b: Version, population: Population, ev_a: Evaluatio
         else:
             result.practices.add(pcode)
 
-    for (level, code), findings in by_entity.items():
+    for (level, code), lines in lines_a.entities.items():
         if code in (result.networks if level == "network" else result.practices):
-            result.moved += sum((findings[t].amount or Decimal(0) for t in removed if t in findings), Decimal(0))
+            result.moved += sum((lines[t].amount or Decimal(0) for t in removed if t in lines), Decimal(0))
     result.basis_total = sum((_basis_value(population, c, rule.basis) or Decimal(0) for c in result.practices),
                              Decimal(0))
     return result
