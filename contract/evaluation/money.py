@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
+from math import lcm
 
 Exact = Fraction | Decimal | int
 """An exact amount: a Decimal or int as given, or a Fraction from a division."""
@@ -28,10 +29,17 @@ PENNY = Decimal("0.01")
 
 def to_penny(amount: Exact) -> Decimal:
     """`amount` rounded to the penny, half up (away from zero on an exact half), with two places."""
-    numerator, denominator = amount.as_integer_ratio()
-    # floor(|amount| × 100 + ½) in whole numbers: floor((200·|n| + d) / 2d)
+    return _pence_to_pounds(_pence(*amount.as_integer_ratio()))
+
+
+def _pence(numerator: int, denominator: int) -> int:
+    """numerator/denominator pounds in whole pence, half away from zero: floor((200·|n| + d) / 2d)."""
     rounded = (200 * abs(numerator) + denominator) // (2 * denominator)
-    return Decimal(-rounded if numerator < 0 else rounded).scaleb(-2)
+    return -rounded if numerator < 0 else rounded
+
+
+def _pence_to_pounds(pence: int) -> Decimal:
+    return Decimal(pence).scaleb(-2)
 
 
 def exact_sum(amounts: Iterable[Exact]) -> Fraction:
@@ -58,14 +66,17 @@ def months(start: date, end: date) -> list[date]:
 
 
 def split_total(exact_by_month: list[tuple[date, Exact]]) -> tuple[Decimal, list[tuple[date, Decimal]]]:
-    """Round the exact total once, then each month's exact share, the last one taking the difference."""
-    total = to_penny(exact_sum(a for _, a in exact_by_month))
-    rounded = [(m, to_penny(a)) for m, a in exact_by_month]
-    if rounded:
-        drift = total - sum((a for _, a in rounded), Decimal(0))
-        last_month, last = rounded[-1]
-        rounded[-1] = (last_month, last + drift)
-    return total, rounded
+    """Round the exact total once, then each month's exact share, the last one taking the difference.
+    The sum is exact in whole numbers over the months' common denominator (the same arithmetic as
+    adding Fractions, without a Fraction per step)."""
+    ratios = [amount.as_integer_ratio() for _, amount in exact_by_month]
+    common = lcm(*(d for _, d in ratios)) if ratios else 1
+    total = _pence(sum(n * (common // d) for n, d in ratios), common)
+    monthly = [_pence(n, d) for n, d in ratios]
+    if monthly:
+        monthly[-1] += total - sum(monthly)
+    months_rounded = [(m, _pence_to_pounds(p)) for (m, _), p in zip(exact_by_month, monthly, strict=True)]
+    return _pence_to_pounds(total), months_rounded
 
 
 def payment_date(accrual_month: date, first_payment: date | None) -> date:
