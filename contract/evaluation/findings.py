@@ -10,12 +10,13 @@ from decimal import Decimal
 from contract.evaluation.context import Context, Labels
 from contract.evaluation.results import Finding, Instalment, Status
 from contract.evaluation.values import National
-from contract.lang.expressions import Value, describe_value, parse_condition, to_sentence
+from contract.lang.expressions import Value, condition_names, describe_value, parse_condition, to_sentence
 from contract.spec.facts import StaffMember
 from contract.spec.schema import Citation, Confidence, Obligation, Parameter, Term, Version
 
 _CONFIDENCE_ORDER = [Confidence.official, Confidence.secondary, Confidence.derived]
 _SHOWN_MEMBERS = 5
+_SENTENCES_KEPT = 4_096
 
 
 def weakest(citations: Iterable[Citation]) -> Confidence:
@@ -58,6 +59,7 @@ class FindingBuilder:
         self._cited: dict[tuple[str, frozenset[str]], tuple[list[Citation], Confidence]] = {}
         self._national_words: dict[str, str] = {}
         self._sorted: dict[frozenset[str], tuple[str, ...]] = {}
+        self._sentences: dict[tuple[str, tuple[Value | None, ...]], str] = {}
 
     def staff_of(self, network_code: str) -> list[StaffMember]:
         """The additional-roles posts a network claims."""
@@ -104,7 +106,7 @@ class FindingBuilder:
     def missing(self, ctx: Context, names: Iterable[str]) -> list[str]:
         """The names the entity lacks, a network total naming the member practices that lack it."""
         lacking = []
-        for name in sorted(set(names) - ctx.env.keys()):
+        for name in (n for n in self._in_order(names) if n not in ctx.env):
             members = ctx.missing_from_members.get(name)
             if members:
                 more = len(members) - _SHOWN_MEMBERS
@@ -158,5 +160,13 @@ class FindingBuilder:
             return ctx.date_of(term.due)
 
     def sentence(self, condition: str, ctx: Context) -> str:
-        """A condition in words, each name followed by the entity's value."""
-        return to_sentence(parse_condition(condition), self.labels, ctx.env)
+        """A condition in words, each name followed by the entity's value: written once for each
+        combination of the values it reads (most conditions read flags and national values, so a
+        few sentences serve every entity)."""
+        key = (condition, tuple(ctx.env.get(name) for name in self._in_order(condition_names(condition))))
+        found = self._sentences.get(key)
+        if found is None:
+            if len(self._sentences) >= _SENTENCES_KEPT:  # list sizes make most keys unique: stay bounded
+                self._sentences.clear()
+            found = self._sentences[key] = to_sentence(parse_condition(condition), self.labels, ctx.env)
+        return found
