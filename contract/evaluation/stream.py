@@ -11,6 +11,7 @@ last finding. ``collect()`` gathers them into an
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 
 from contract.evaluation.results import Evaluation, EvaluationHeader, Finding
@@ -49,6 +50,16 @@ class FindingStream:
         return self
 
     def collect(self) -> Evaluation:
-        """Every finding, in memory, with the header."""
-        findings = list(self)
+        """Every finding, in memory, with the header.
+
+        The cycle collector is paused while they are gathered: findings hold no reference cycles,
+        and each full collection would walk the whole heap (the population and every finding so
+        far) again as it grows, about a sixth of a national evaluation. It runs as before after."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            findings = list(self)
+        finally:
+            if paused:
+                gc.enable()
         return Evaluation(**dict(self.header), findings=findings)
