@@ -44,6 +44,7 @@ def measure(inputs: Inputs, work: Path, *, with_real_only: bool) -> dict[str, An
     print(f"\n{inputs.label}: measuring in process...", flush=True)
     figures = inprocess.measure(inputs, AS_OF)
     print(f"  read {figures['parse_s']:.2f} s, engine {figures['engine_s']:.2f} s; commands...", flush=True)
+    commands.warm_up()
     figures |= commands.footprints(inputs, work)
     if with_real_only:
         figures |= commands.end_to_end(inputs, work)
