@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -16,7 +17,14 @@ class SpecError(ValueError):
         super().__init__(f"{file}" + (f": {key}" if key else "") + f": {message}")
 
 
-class _StrictLoader(yaml.SafeLoader):
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader
+else:  # libyaml's parser where PyYAML has it (ten times faster: every command reads a version's specs
+    # at start), else the pure-Python one; the constructors below are the same for both.
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):
     """SafeLoader that refuses duplicate mapping keys and keeps dates as text.
 
     Dates stay text so that pydantic, not YAML, decides what a valid date is (YAML would turn
@@ -86,8 +94,9 @@ def load_yaml(path: Path) -> Any:
     except OSError as exc:
         raise SpecError(path, None, f"cannot be read ({exc.strerror or exc})") from None
     try:
-        loader = _StrictLoader(text)
-        loader.name = str(path)
+        stream = io.StringIO(text)
+        stream.name = str(path)  # the parser names its marks (and so our errors) after the stream
+        loader = _StrictLoader(stream)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -97,6 +106,8 @@ def load_yaml(path: Path) -> Any:
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
+        if "maximum nesting depth" in str(exc):  # libyaml's own limit (1,000 levels), met before ours
+            raise SpecError(path, None, f"nested more than {YAML_DEPTH_LIMIT} levels deep") from None
         raise SpecError(path, None, f"not valid YAML: {exc}") from None
     except RecursionError:
         raise SpecError(path, None, "nested too deeply to read") from None
