@@ -12,7 +12,7 @@ and loads no layer that the caller does not touch.
 
 from __future__ import annotations
 
-from importlib import import_module, metadata
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 
 
 def _installed_version() -> str:
+    from importlib import metadata  # here, not at the top: only a caller asking for the version pays for it
+
     try:
         return metadata.version("contract-rules")
     except metadata.PackageNotFoundError:  # run from a checkout that was never installed
         return "0+unknown"
 
-
-__version__ = _installed_version()
 
 PUBLIC_API: dict[str, str] = {
     "load_version": "contract.spec.loader",
@@ -47,6 +47,10 @@ __all__ = ["__version__", "coverage", "diff", "diff_many", "evaluate", "impact",
 
 
 def __getattr__(name: str) -> object:
+    if name == "__version__":  # asked of the installed metadata once, when first wanted (it takes
+        # longer than importing most of the package, and every command would pay it at start)
+        globals()[name] = version = _installed_version()
+        return version
     module = PUBLIC_API.get(name)
     if module is None:
         raise AttributeError(f"module 'contract' has no attribute {name!r}")
