@@ -62,7 +62,7 @@ def evaluate(version: Version, population: Population, as_of: date, *, use_refer
 def evaluate_stream(version: Version, population: Population, as_of: date, *, use_reference: bool = False,
                     events: Iterable[LadderEvent] | None = None, overrides: dict[str, Decimal] | None = None,
                     batch: int = BATCH) -> FindingStream:
-    """As :func:`evaluate`, but the findings come one entity at a time, a batch of `batch` entities
+    """As `evaluate`, but the findings come one entity at a time, a batch of `batch` entities
     decided at once, for a writer that writes each as it comes. Everything that can fail on the
     inputs as a whole (the date, the events, the values set) fails here, before the first finding.
     The events' issues (an event about an unknown entity, or with no effect) join the stream's
