@@ -27,7 +27,7 @@ from contract.evaluation.stream import FindingStream
 from contract.io.generate import GeneratedFiles, generate
 from contract.io.readers import read_population
 from contract.render.parquet import write_parquet
-from contract.render.report import CSV_COLUMNS, finding_row, write_report
+from contract.render.report import CSV_COLUMNS, finding_row, finding_values, write_report
 from contract.render.workbook import write_workbook
 from contract.spec.facts import Population
 from contract.spec.loader import load_version
@@ -75,6 +75,11 @@ def test_csv_streamed_is_one_row_per_finding_in_order(population: Population, co
     rows = list(csv.DictReader(io.StringIO(_text(population, "csv"))))
     assert list(rows[0]) == CSV_COLUMNS
     assert rows == [finding_row(f) for f in collected.findings]
+
+
+def test_the_typed_cells_are_the_csv_columns_in_order(collected: Evaluation):
+    """Parquet writes finding_values' cells against the CSV's columns by position."""
+    assert list(finding_values(collected.findings[0])) == CSV_COLUMNS
 
 
 def test_json_streamed_is_the_collected_evaluations_document(population: Population, collected: Evaluation):

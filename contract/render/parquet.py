@@ -16,19 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from contract.evaluation.results import Finding
 from contract.render.produced import Produced
-from contract.render.report import CSV_COLUMNS
+from contract.render.report import CSV_COLUMNS, MONEY_COLUMNS, finding_values
 
 BATCH_ROWS = 50_000
 """Rows gathered in Python lists before they become a (columnar) DataFrame."""
-
-
-def _cells(f: Finding) -> tuple[Any, ...]:
-    """One finding's cells, in :data:`~contract.render.report.CSV_COLUMNS` order."""
-    return (f.version, f.as_of, f.entity_type, f.entity_code, f.entity_name, f.commissioner_code, f.term_id,
-            f.term_kind, f.status.value, f.payable, f.withheld, f.amount, f.maximum, f.due, f.confidence.value,
-            "; ".join(f.missing), f.explanation, f.citations[0].url if f.citations else None)
 
 
 def schema() -> dict[str, Any]:
@@ -36,8 +28,7 @@ def schema() -> dict[str, Any]:
     import polars as pl
 
     money = pl.Decimal(precision=38, scale=2)
-    types = {"as_of": pl.Date(), "due": pl.Date(), "payable_gbp": money, "withheld_gbp": money,
-             "amount_gbp": money, "maximum_gbp": money}
+    types = {"as_of": pl.Date(), "due": pl.Date(), **dict.fromkeys(MONEY_COLUMNS, money)}
     return {name: types.get(name, pl.String()) for name in CSV_COLUMNS}
 
 
@@ -58,7 +49,7 @@ def write_parquet(produced: Produced, path: Path, batch_rows: int = BATCH_ROWS) 
             column.clear()
 
     for f in produced:
-        for column, cell in zip(columns, _cells(f), strict=True):
+        for column, cell in zip(columns, finding_values(f).values(), strict=True):
             column.append(cell)
         rows += 1
         if rows % batch_rows == 0:

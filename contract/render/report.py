@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TextIO
+from datetime import date
+from typing import Any, TextIO
 
 from contract.evaluation.results import Evaluation, EvaluationHeader, Finding, Status
 from contract.lang.text import md, plain_money, spreadsheet_safe
@@ -36,20 +37,35 @@ TEXT_COLUMNS = ("entity_code", "entity_name", "commissioner_code", "missing", "e
 """Columns that may carry text from the input files: quoted so that a spreadsheet never runs them."""
 
 
-def finding_row(f: Finding) -> dict[str, str]:
-    """One finding as CSV cells: money plain (20652.40, numbers stay numbers), text spreadsheet-safe.
+MONEY_COLUMNS = ("payable_gbp", "withheld_gbp", "amount_gbp", "maximum_gbp")
+
+
+def finding_values(f: Finding) -> dict[str, Any]:
+    """One finding's cells of :data:`CSV_COLUMNS`, typed (money Decimal, dates date, None where
+    there is no value): the CSV writes them as text, the Parquet file as they are.
     `payable_gbp` is what is paid or due (£0.00 for a line withheld in full), beside `withheld_gbp`;
     `amount_gbp` is the full-year amount before anything is withheld."""
-    row = {
-        "version": f.version, "as_of": f.as_of.isoformat(), "entity_type": f.entity_type,
-        "entity_code": f.entity_code, "entity_name": f.entity_name or "",
-        "commissioner_code": f.commissioner_code or "", "term_id": f.term_id, "term_kind": f.term_kind,
-        "status": f.status.value, "payable_gbp": plain_money(f.payable), "withheld_gbp": plain_money(f.withheld),
-        "amount_gbp": plain_money(f.amount), "maximum_gbp": plain_money(f.maximum),
-        "due": f.due.isoformat() if f.due else "",
-        "confidence": f.confidence.value, "missing": "; ".join(f.missing), "explanation": f.explanation,
-        "source_url": f.citations[0].url if f.citations else "",
+    return {
+        "version": f.version, "as_of": f.as_of, "entity_type": f.entity_type, "entity_code": f.entity_code,
+        "entity_name": f.entity_name, "commissioner_code": f.commissioner_code, "term_id": f.term_id,
+        "term_kind": f.term_kind, "status": f.status.value, "payable_gbp": f.payable, "withheld_gbp": f.withheld,
+        "amount_gbp": f.amount, "maximum_gbp": f.maximum, "due": f.due, "confidence": f.confidence.value,
+        "missing": "; ".join(f.missing), "explanation": f.explanation,
+        "source_url": f.citations[0].url if f.citations else None,
     }
+
+
+def finding_row(f: Finding) -> dict[str, str]:
+    """One finding as CSV cells: money plain (20652.40, numbers stay numbers), dates ISO, empty for
+    no value, text spreadsheet-safe."""
+    row = {}
+    for column, value in finding_values(f).items():
+        if column in MONEY_COLUMNS:
+            row[column] = plain_money(value)
+        elif isinstance(value, date):
+            row[column] = value.isoformat()
+        else:
+            row[column] = "" if value is None else value
     for column in TEXT_COLUMNS:
         row[column] = spreadsheet_safe(row[column])
     return row
@@ -86,7 +102,7 @@ def markdown_summary(header: EvaluationHeader, tally: Tally, detail_limit: int =
     if tally.attention_count:
         lines += ["", f"## Needs attention ({tally.attention_count:,})", ""]
         for f in tally.attention[:detail_limit]:
-            lines.append(f"- **{f.entity_type} {f.entity_code}** {f.title}: {f.status.value.replace('_', ' ')}. "
+            lines.append(f"- **{f.entity_type} {f.entity_code}** {f.title}: {STATUS_WORDS[f.status]}. "
                          f"{f.explanation}")
         if tally.attention_count > detail_limit:
             lines.append(f"- … and {tally.attention_count - detail_limit:,} more (see the CSV or JSON output).")

@@ -73,7 +73,8 @@ class Tally:
         totals.findings += 1
         if f.amount is not None:
             totals.amount += f.amount
-            totals.payable += f.amount - (f.withheld or 0)
+        if f.payable is not None:
+            totals.payable += f.payable
         if f.withheld is not None:
             totals.withheld += f.withheld
         if f.maximum is not None:
