@@ -99,6 +99,8 @@ class _Reader:
 
     def _left_out(self, line: int, row: list[str]) -> bool:
         """True (counted, and reported when malformed) if a row is blank or not as wide as the header."""
+        if len(row) == self.width and row[0].strip():  # the usual row: neither blank nor malformed
+            return False
         if not any(cell.strip() for cell in row):  # e.g. a trailing empty line
             self.summary.leave_out("blank row")
             return True
@@ -198,48 +200,26 @@ class _Reader:
         return self.register_fields[group]
 
     def qof(self, reader: Iterator[tuple[int, list[str]]]) -> FileSummary:
-        """One row per practice and QOF register (141,000 rows nationally). The common row (a known
-        practice, a list size equal to the practice's first, a register the catalogue does not ask
-        for) is handled inline; every other row takes the general steps above, in the same order."""
+        """One row per practice and QOF register (141,000 rows nationally)."""
         i = self.index
         code_i, group_i, register_i = i["PRACTICE_CODE"], i["GROUP_CODE"], i["REGISTER"]
         type_i, size_i = i["PATIENT_LIST_TYPE"], i["PATIENT_LIST_SIZE"]
-        width, practices, matched, first_list = self.width, self.population.practices, self.matched, self.first_list
-        register_fields, leave_out, unknown = self.register_fields, self.summary.leave_out, object()
-        rows = used = 0
-        for line, row in reader:
-            rows += 1
-            code = row[code_i].strip() if len(row) == width else ""
-            if not code and self._left_out(line, row):  # a row with a code is neither blank nor short
+        for line, row in self._rows(reader):
+            practice = self._practice(line, row[code_i], "PRACTICE_CODE")
+            if practice is None:
                 continue
-            practice = practices.get(code)
-            if practice is not None:
-                matched.add(code)
-            else:
-                practice = self._practice(line, row[code_i], "PRACTICE_CODE")
-                if practice is None:
-                    continue
             is_total = row[type_i].strip() == "TOTAL"
-            if is_total:
-                seen = first_list.get(practice.code)
-                if (seen is None or seen[0] != row[size_i].strip()) and \
-                        not self._list_size(line, practice, row[size_i], "PATIENT_LIST_SIZE"):
-                    continue
-            group = row[group_i].strip()
-            register = register_fields.get(group, unknown)
-            if register is unknown:
-                register = self._register_field(group)
+            if is_total and not self._list_size(line, practice, row[size_i], "PATIENT_LIST_SIZE"):
+                continue
+            register = self._register_field(row[group_i].strip())
             if register is not None:
-                assert isinstance(register, FieldDef)
                 if not self._set(line, practice, register, row[register_i], "REGISTER"):
                     continue
             elif not is_total:
                 # an age-limited list and a register the catalogue does not ask for: nothing to use
-                leave_out("register not in the field catalogue")
+                self.summary.leave_out("register not in the field catalogue")
                 continue
-            used += 1
-        self.rows += rows
-        self.used += used
+            self.used += 1
         return self._finish()
 
     def gp_reg(self, reader: Iterator[tuple[int, list[str]]]) -> FileSummary:
