@@ -75,57 +75,61 @@ class Line:
     basis: list[Decimal | None]
 
 
-def _unpriced(*columns: list) -> None:
-    for column in columns:
-        column.append(None)
-
-
-def _number_basis(term: Entitlement, basis: Value | None) -> Decimal:
-    if isinstance(basis, bool) or not isinstance(basis, Decimal):
-        raise ValueError(f"{term.id}: the basis {term.basis} is {basis!r}, not a number")
-    return basis
+def _number(term_id: str, name: str | None, value: Value | None) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal):
+        raise ValueError(f"{term_id}: {name} is {value!r}, not a number")
+    return value
 
 
 def entitlement_line(term: Entitlement, plan: RatePlan, frame: LevelFrame, decided: pl.DataFrame,
                      funders: list[tuple[list[str], list[date | None]]], as_of: date) -> Line:
     """The line's status and money for every row. `funders` are the statuses and due dates, row by
     row, of the obligations that fund it. A national rate prices every row at once in integer
-    pence (:func:`.price.sweep_pence`); a rate that is a formula per entity, or bases too large for
-    int64, are priced row by row."""
+    pence (:func:`.price.sweep_pence`; row by row only if int64 could overflow); a rate that is a
+    formula is each row's own."""
     height = len(frame)
     eligible: list[bool | None] = [True] * height
     if term.eligible_when:
         eligible = decided[f"{term.id}#eligible_when"].to_list()
     basis_column = frame.column(term.basis or "")
-    priced = [ok is True and basis is not None for ok, basis in zip(eligible, basis_column, strict=True)]
-    priced_bases = [_number_basis(term, b) for ok, b in zip(priced, basis_column, strict=True) if ok]
-    amounts = _national_pence(plan, priced_bases) if plan.monthly is not None else None
-    if amounts is None:
-        return _row_by_row(term, plan, frame, eligible, basis_column, funders, as_of)
+    entity_rates = frame.column(plan.rate.id) if plan.monthly is None else [Decimal(0)] * height
+    priced = [ok is True and basis is not None and rate is not None
+              for ok, basis, rate in zip(eligible, basis_column, entity_rates, strict=True)]
+    bases = [_number(term.id, term.basis, b) for ok, b in zip(priced, basis_column, strict=True) if ok]
+    if plan.monthly is not None:
+        national = list(plan.monthly)
+        row_rates = [national] * len(bases)
+        totals = _national_pence(plan, bases)
+        if totals is None:
+            totals = [pence(b, plan.rate_sum, plan.divisor) for b in bases]
+    else:
+        own = [_number(plan.rate.id, plan.rate.id, r) for ok, r in zip(priced, entity_rates, strict=True) if ok]
+        row_rates = [plan.rows_rates(r) for r in own]
+        totals = [pence(b, r * len(rr), plan.divisor) for b, r, rr in zip(bases, own, row_rates, strict=True)]
     not_met = Status.not_met.value
     failing = [not_met in row_statuses for row_statuses in zip(*(statuses for statuses, _ in funders), strict=True)] \
         if funders else [False] * height
-    unknown, not_applicable = Status.input_missing.value, Status.not_applicable.value
     month_start = as_of.replace(day=1)
     priced_state = Status.not_yet_due.value if as_of < term.accrual.start else Status.met.value
-    rates = list(plan.monthly or ())
     status: list[str] = []
     amount: list[int | None] = []
     withheld: list[int | None] = []
-    bases: list[Decimal | None] = []
-    next_amount, next_basis = iter(amounts), iter(priced_bases)
+    kept: list[Decimal | None] = []
+    next_priced = iter(zip(bases, totals, row_rates, strict=True))
     for row in range(height):
         if not priced[row]:
-            status.append(not_applicable if eligible[row] is False else unknown)
-            _unpriced(amount, withheld, bases)
+            status.append(Status.not_applicable.value if eligible[row] is False else Status.input_missing.value)
+            amount.append(None)
+            withheld.append(None)
+            kept.append(None)
             continue
-        basis, total = next(next_basis), next(next_amount)
-        held = _held(plan, basis, rates, funders, row, month_start, total) if failing[row] else None
+        basis, total, month_rates = next(next_priced)
+        held = _held(plan, basis, month_rates, funders, row, month_start, total) if failing[row] else None
         status.append(not_met if held else priced_state)
         amount.append(total)
         withheld.append(held)
-        bases.append(basis)
-    return Line(term, plan, status, amount, withheld, bases)
+        kept.append(basis)
+    return Line(term, plan, status, amount, withheld, kept)
 
 
 def _national_pence(plan: RatePlan, bases: list[Decimal]) -> list[int] | None:
@@ -145,49 +149,3 @@ def _held(plan: RatePlan, basis: Decimal, rates: list[tuple[date, Decimal]],
     dues = [funder_due[row] for funder_status, funder_due in funders if funder_status[row] == Status.not_met.value]
     hold_from = max([month_start, *(d for d in dues if d is not None)])
     return withheld_pence(plan, basis, rates, hold_from, total)
-
-
-def _row_by_row(term: Entitlement, plan: RatePlan, frame: LevelFrame, eligible: list[bool | None],
-                basis_column: list, funders: list[tuple[list[str], list[date | None]]], as_of: date) -> Line:
-    """:func:`entitlement_line` one row at a time: a rate that is a formula per entity."""
-    entity_rates = frame.column(plan.rate.id) if plan.monthly is None else None
-    month_start = as_of.replace(day=1)
-    rate_sum = plan.rate_sum
-    status: list[str] = []
-    amount: list[int | None] = []
-    withheld: list[int | None] = []
-    bases: list[Decimal | None] = []
-    for row in range(len(frame)):
-        ok = eligible[row]
-        basis = basis_column[row]
-        if ok is not True:
-            status.append(Status.not_applicable.value if ok is False else Status.input_missing.value)
-            _unpriced(amount, withheld, bases)
-            continue
-        rate = entity_rates[row] if entity_rates is not None else None
-        if basis is None or (entity_rates is not None and rate is None):
-            status.append(Status.input_missing.value)
-            _unpriced(amount, withheld, bases)
-            continue
-        if entity_rates is None:
-            rates = list(plan.monthly or ())
-            total = pence(basis, rate_sum, plan.divisor)
-        else:
-            if isinstance(rate, bool) or not isinstance(rate, Decimal):
-                raise ValueError(f"{plan.rate.id}: {rate!r} is not a number")
-            rates = plan.rows_rates(rate)
-            total = pence(basis, rate * len(rates), plan.divisor)
-        held: int | None = None
-        if any(funder_status[row] == Status.not_met.value for funder_status, _ in funders):
-            held = _held(plan, basis, rates, funders, row, month_start, total)
-        if held:
-            state = Status.not_met.value
-        elif as_of < term.accrual.start:
-            state = Status.not_yet_due.value
-        else:
-            state = Status.met.value
-        status.append(state)
-        amount.append(total)
-        withheld.append(held)
-        bases.append(basis)
-    return Line(term, plan, status, amount, withheld, bases)
